@@ -1,0 +1,91 @@
+"""The ``f5ecmp`` command: parse, call, render, exit code — no logic of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from f5ecmp import __version__
+from f5ecmp.errors import F5EcmpError, Issue, PlaybookError
+from f5ecmp.playbook import Playbook, load_playbook, playbook_warnings, read_source
+from f5ecmp.playbook.source import format_path
+from f5ecmp.render import (
+    error_console,
+    output_console,
+    playbook_summary,
+    print_error,
+    print_issues,
+)
+
+app = typer.Typer(
+    name="f5ecmp",
+    help="Stand up F5 BIG-IP all-active (ECMP) clusters over iControl REST.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PlaybookArg = Annotated[
+    Path, typer.Argument(help="the cluster's playbook (YAML)", show_default=False)
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"f5ecmp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
+    ] = False,
+) -> None:
+    """Stand up F5 BIG-IP all-active (ECMP) clusters over iControl REST."""
+
+
+@app.command()
+def validate(playbook: PlaybookArg) -> None:
+    """Check a playbook offline, without touching any device; list every problem found."""
+    console, errors = output_console(), error_console()
+    try:
+        pb = load_playbook(playbook)
+    except PlaybookError as exc:
+        count = print_issues(errors, exc.issues)
+        if count > 1:
+            print_error(errors, f"{count} problems in {playbook}")
+        if exc.structural:
+            errors.print(
+                "note: the checks across fields (subnets, traffic groups, HA order, ...) run "
+                "once every value above is well-formed"
+            )
+        raise typer.Exit(1) from None
+    source = read_source(playbook)
+    warnings = [
+        Issue(str(playbook), source.lines.line_of(path), format_path(path), message)
+        for path, message in playbook_warnings(pb)
+    ]
+    print_issues(errors, warnings, label="warning")
+    console.print(playbook_summary(pb, str(playbook)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the playbook's JSON Schema (for editor completion and checks)."""
+    document = Playbook.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "f5ecmp playbook"
+    typer.echo(json.dumps(document, indent=2))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except F5EcmpError as exc:  # a known failure that escaped a command: one line, exit 1
+        print_error(error_console(), str(exc))
+        raise SystemExit(1) from None

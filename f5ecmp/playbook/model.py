@@ -1,0 +1,328 @@
+"""The playbook: one cluster's all-active ECMP configuration, as an operator writes it.
+
+Field names speak the operator's language (``vlans``, ``devices``, ``traffic_group``); the steps
+translate them to BIG-IP's (``trafficGroup``, ``haOrder``). Defaults are the ones F5's guide
+says to retain, or BIG-IP's own. Defaults that depend on other fields (self IP names, the
+connectivity addresses, HA order) are left ``None`` here and resolved by properties and
+:meth:`Playbook.ha_order`, so a dump of the model shows what the operator actually wrote.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from f5ecmp.playbook.types import (
+    Address,
+    Destination,
+    Flag,
+    Host,
+    Hostname,
+    InterfaceName,
+    IPAddress,
+    Mac,
+    Mtu,
+    Name,
+    Port,
+    PortLockdown,
+    RefName,
+    SelfAddress,
+    Timezone,
+    VlanTag,
+    in_range,
+)
+
+VlanRole = Literal["external", "internal", "ha"]
+VLAN_ROLES: tuple[VlanRole, ...] = ("external", "internal", "ha")
+FLOATING_ROLES: tuple[VlanRole, ...] = ("external", "internal")
+
+LbMethod = Literal[
+    "round-robin", "ratio-member", "ratio-node", "ratio-session", "least-connections-member",
+    "least-connections-node", "least-sessions", "ratio-least-connections-member",
+    "ratio-least-connections-node", "observed-member", "observed-node", "predictive-member",
+    "predictive-node", "fastest-node", "fastest-app-response", "dynamic-ratio-member",
+    "dynamic-ratio-node", "weighted-least-connections-member", "weighted-least-connections-node",
+]  # fmt: skip
+LB_METHODS: tuple[str, ...] = get_args(LbMethod)
+VirtualType = Literal[
+    "standard", "performance-l4", "performance-http", "forwarding-ip", "forwarding-l2",
+    "stateless", "reject", "dhcp", "internal", "message-routing",
+]  # fmt: skip
+
+
+class Spec(BaseModel):
+    """Base of every playbook section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _interface_shorthand(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _address_shorthand(value: Any) -> Any:
+    return {"address": value} if isinstance(value, str) else value
+
+
+class Credentials(Spec):
+    """Names of the environment variables holding the credentials: never the secrets."""
+
+    username_env: str = Field("F5_USER", description="variable holding the user name")
+    password_env: str = Field("F5_PASSWORD", description="variable holding the password")
+
+
+class Tls(Spec):
+    verify: Flag = Field(True, description="verify each device's HTTPS certificate")
+    ca_bundle: str | None = Field(
+        None, description="PEM file of CAs that signed the devices' certificates"
+    )
+
+
+class VlanInterface(Spec):
+    name: InterfaceName = Field(description="interface (1.1) or trunk name")
+    tagged: Flag = Field(False, description="tagged member (untagged when false)")
+    tag_mode: Literal["none", "service", "customer", "double"] | None = Field(
+        None, description="QinQ tag mode of a tagged member (needs customer_tag on the VLAN)"
+    )
+
+
+class Vlan(Spec):
+    """Network > VLANs (guide: Creating VLANs); created on every device, never synced."""
+
+    name: Name
+    tag: VlanTag | None = Field(None, description="1-4094; omit to let BIG-IP assign one")
+    customer_tag: VlanTag | None = Field(None, description="QinQ inner tag, 1-4094")
+    interfaces: Annotated[tuple[Annotated[VlanInterface, BeforeValidator(_interface_shorthand)], ...],
+                          Field(min_length=1)]  # fmt: skip
+    source_check: Flag = False
+    mtu: Mtu = 1500
+    fail_safe: Flag = False
+    fail_safe_action: Literal["failover-restart-tm", "failover", "reboot", "restart-all"] = (
+        "failover-restart-tm"
+    )
+    fail_safe_timeout: Annotated[int, in_range(10, 3600, "fail-safe timeout")] = 90
+    auto_last_hop: Literal["default", "enabled", "disabled"] = "default"
+    cmp_hash: Literal["default", "src-ip", "dst-ip"] = "default"
+    dag_round_robin: Flag = False
+
+
+class Vlans(Spec):
+    external: Vlan
+    internal: Vlan
+    ha: Vlan
+
+    def by_role(self) -> dict[VlanRole, Vlan]:
+        return {"external": self.external, "internal": self.internal, "ha": self.ha}
+
+
+class Ntp(Spec):
+    servers: Annotated[tuple[Host, ...], Field(min_length=1)]
+    timezone: Timezone = "UTC"
+
+
+class Dns(Spec):
+    servers: tuple[Address, ...] = ()
+    search: tuple[Hostname, ...] = ()
+
+
+class SelfIp(Spec):
+    address: SelfAddress
+    name: Name | None = Field(
+        None, description="default: <role>_static_self_<device> / float_<role>_self_<device>"
+    )
+    port_lockdown: PortLockdown | None = Field(
+        None, description="default: 'default' for internal and HA static selfs, else 'none'"
+    )
+
+
+SelfIpField = Annotated[SelfIp, BeforeValidator(_address_shorthand)]
+
+
+class StaticSelfs(Spec):
+    external: SelfIpField
+    internal: SelfIpField
+    ha: SelfIpField
+
+    def by_role(self) -> dict[VlanRole, SelfIp]:
+        return {"external": self.external, "internal": self.internal, "ha": self.ha}
+
+
+class FloatingSelfs(Spec):
+    external: SelfIpField
+    internal: SelfIpField
+
+    def by_role(self) -> dict[VlanRole, SelfIp]:
+        return {"external": self.external, "internal": self.internal}
+
+
+class TrafficGroup(Spec):
+    """Device Management > Traffic Groups (guide: Creating traffic groups for failover)."""
+
+    name: Name
+    mac_masquerade: Mac = Field(description="locally administered unicast MAC")
+    description: str | None = None
+    failover_method: Literal["ha-order"] = "ha-order"
+    ha_order: tuple[Hostname, ...] | None = Field(
+        None, description="device names; default: all devices, starting with this one"
+    )
+    auto_failback: Flag = True
+    auto_failback_time: Annotated[int, in_range(0, 300, "auto failback time")] = 60
+
+
+class Connectivity(Spec):
+    """Overrides of the guide's ConfigSync / Failover Network / Mirroring addresses."""
+
+    config_sync_ip: Address | None = Field(None, description="default: internal static self")
+    failover_unicast: tuple[Address, ...] | None = Field(
+        None, description="default: [HA static self, management address]"
+    )
+    failover_port: Annotated[int, in_range(1, 65535, "failover port")] = 1026
+    mirror_primary_ip: Address | None = Field(None, description="default: internal static self")
+    mirror_secondary_ip: Address | Literal["none"] | None = Field(
+        None, description="default: HA static self; 'none' for no secondary"
+    )
+
+
+class Device(Spec):
+    name: Hostname = Field(description="the device's cm device name / hostname")
+    mgmt: Address = Field(description="management address")
+    port: Annotated[int, in_range(1, 65535, "port")] = 443
+    credentials: Credentials | None = Field(None, description="per-device credential variables")
+    static_selfs: StaticSelfs
+    floating_selfs: FloatingSelfs
+    traffic_group: TrafficGroup
+    connectivity: Connectivity = Connectivity()
+
+    @property
+    def label(self) -> str:
+        """The first label of the device name, used in default object names."""
+        return self.name.split(".")[0]
+
+    def static_self_name(self, role: VlanRole) -> str:
+        spec = self.static_selfs.by_role()[role]
+        return spec.name or f"{_ROLE_PREFIX[role]}_static_self_{self.label}"
+
+    def floating_self_name(self, role: VlanRole) -> str:
+        spec = self.floating_selfs.by_role()[role]
+        return spec.name or f"float_{_ROLE_PREFIX[role]}_self_{self.label}"
+
+    @property
+    def config_sync_ip(self) -> IPAddress:
+        return self.connectivity.config_sync_ip or self.static_selfs.internal.address.ip
+
+    @property
+    def failover_unicast(self) -> tuple[IPAddress, ...]:
+        given = self.connectivity.failover_unicast
+        return given if given is not None else (self.static_selfs.ha.address.ip, self.mgmt)
+
+    @property
+    def mirror_primary_ip(self) -> IPAddress:
+        return self.connectivity.mirror_primary_ip or self.static_selfs.internal.address.ip
+
+    @property
+    def mirror_secondary_ip(self) -> IPAddress | None:
+        given = self.connectivity.mirror_secondary_ip
+        if given == "none":
+            return None
+        return given or self.static_selfs.ha.address.ip
+
+
+_ROLE_PREFIX: dict[VlanRole, str] = {"external": "ext", "internal": "int", "ha": "ha"}
+
+
+class DeviceGroup(Spec):
+    """Device Management > Device Groups (guide: Creating a Sync-Failover device group)."""
+
+    name: Name
+    type: Literal["sync-failover", "sync-only"] = "sync-failover"
+    description: str | None = None
+    network_failover: Flag = True
+    auto_sync: Flag = False
+    save_on_auto_sync: Flag = False
+    full_sync: Flag = False
+    max_incremental_sync_kb: Annotated[int, in_range(10, 4096, "max incremental sync size")] = 1024
+
+
+class PoolMember(Spec):
+    address: Address | None = Field(None, description="server address (or give fqdn)")
+    fqdn: Host | None = Field(None, description="server FQDN (or give address)")
+    port: Annotated[Port, in_range(1, 65535, "pool member port")]
+    name: Name | None = Field(None, description="node name; default: the address or FQDN")
+    auto_populate: Flag = Field(True, description="FQDN nodes: one ephemeral member per DNS answer")
+    address_family: Literal["ipv4", "ipv6"] = "ipv4"
+
+
+class Pool(Spec):
+    """Local Traffic > Pools (guide: Creating a server pool)."""
+
+    name: Name
+    description: str | None = None
+    lb_method: LbMethod = "round-robin"
+    monitors: tuple[RefName, ...] = ()
+    monitor_min_up: int | None = Field(
+        None, ge=1, description="'min N of' monitor rule; default: all"
+    )
+    members: Annotated[tuple[PoolMember, ...], Field(min_length=1)]
+
+
+class VirtualServer(Spec):
+    """Local Traffic > Virtual Servers (guide: Creating a destination address and port)."""
+
+    name: Name
+    description: str | None = None
+    type: VirtualType = "standard"
+    destination: Destination = Field(description="address or address/prefix (IPv4 or IPv6)")
+    port: Port
+    ip_protocol: Literal["tcp", "udp", "sctp", "any"] = "tcp"
+    snat: Literal["automap", "none"] = "automap"
+    mirroring: Flag = True
+    pool: Name | None = Field(None, description="default pool; default: the playbook's pool")
+    profiles: tuple[RefName, ...] = ("tcp",)
+
+
+class VirtualAddress(Spec):
+    """Local Traffic > Virtual Address List (guide: Enabling the virtual address to span)."""
+
+    traffic_group: Name = "traffic-group-1"
+    arp: Flag = False
+    spanning: Flag = True
+
+
+StepRetries = Annotated[int, in_range(0, 10, "step retries")]
+
+
+class Playbook(Spec):
+    """An all-active ECMP cluster of 2-8 BIG-IP devices (the first is the authority)."""
+
+    cluster: Name = Field(description="label for the journal, state and output")
+    partition: Name = Field("Common", description="partition of the pool, nodes and virtual server")
+    credentials: Credentials = Credentials()
+    tls: Tls = Tls()
+    vlans: Vlans
+    ntp: Ntp
+    dns: Dns = Dns()
+    devices: tuple[Device, ...]
+    device_group: DeviceGroup
+    pool: Pool
+    virtual_server: VirtualServer
+    virtual_address: VirtualAddress = VirtualAddress()
+
+    @property
+    def authority(self) -> Device:
+        return self.devices[0]
+
+    def device(self, name: str) -> Device:
+        return next(d for d in self.devices if d.name == name)
+
+    def ha_order(self, device: Device) -> tuple[str, ...]:
+        """The traffic group's HA order: as written, else every device from ``device`` on."""
+        if device.traffic_group.ha_order is not None:
+            return device.traffic_group.ha_order
+        names = [d.name for d in self.devices]
+        start = names.index(device.name)
+        return tuple(names[start:] + names[:start])
+
+    @property
+    def default_pool(self) -> str:
+        return self.virtual_server.pool or self.pool.name
