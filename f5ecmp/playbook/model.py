@@ -207,6 +207,17 @@ class Device(Spec):
         spec = self.floating_selfs.by_role()[role]
         return spec.name or f"float_{_ROLE_PREFIX[role]}_self_{self.label}"
 
+    def static_self_lockdown(self, role: VlanRole) -> str | tuple[str, ...]:
+        """Port lockdown: config sync, failover and mirroring reach the internal and HA selfs."""
+        given = self.static_selfs.by_role()[role].port_lockdown
+        if given is not None:
+            return given
+        return "none" if role == "external" else "default"
+
+    def floating_self_lockdown(self, role: VlanRole) -> str | tuple[str, ...]:
+        given = self.floating_selfs.by_role()[role].port_lockdown
+        return given if given is not None else "none"
+
     @property
     def config_sync_ip(self) -> IPAddress:
         return self.connectivity.config_sync_ip or self.static_selfs.internal.address.ip

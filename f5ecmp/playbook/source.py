@@ -154,7 +154,9 @@ def _convert(node: Node, path: FieldPath, lines: LineMap, issues: list[Issue], n
 def _convert_mapping(
     node: MappingNode, path: FieldPath, lines: LineMap, issues: list[Issue], name: str
 ) -> dict[str, Any]:
-    # Resolve YAML merge keys (``<<: *defaults``) the way PyYAML's own constructor does.
+    # Resolve YAML merge keys (``<<: *defaults``) the way PyYAML's own constructor does: the
+    # merged pairs come first and keys written in the mapping itself override them.
+    written = {id(key) for key, _ in node.value}
     yaml.SafeLoader("").flatten_mapping(node)
     out: dict[str, Any] = {}
     first_seen: dict[str, int] = {}
@@ -165,17 +167,12 @@ def _convert_mapping(
             continue
         key = str(key_node.value)
         child = (*path, key)
-        if key in first_seen:
-            issues.append(
-                Issue(
-                    name,
-                    key_line,
-                    format_path(child),
-                    f"duplicate key '{key}' (first given on line {first_seen[key]})",
-                )
-            )
+        if key in first_seen and id(key_node) in written:
+            message = f"duplicate key '{key}' (first given on line {first_seen[key]})"
+            issues.append(Issue(name, key_line, format_path(child), message))
             continue
-        first_seen[key] = key_line
+        if id(key_node) in written:
+            first_seen[key] = key_line
         lines.lines[child] = key_line
         # The key's line (set above) wins over where a nested block starts.
         out[key] = _convert(value_node, child, lines, issues, name)
