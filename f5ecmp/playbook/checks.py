@@ -26,7 +26,7 @@ from f5ecmp.playbook.types import IPInterface, is_fqdn
 Finding = tuple[FieldPath, str]
 MAX_DEVICES = 8  # a Sync-Failover device group holds at most eight devices
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_NO_POOL_TYPES = ("forwarding-ip", "forwarding-l2", "reject", "dhcp", "internal")
+_NO_POOL_TYPES = ("forwarding-ip", "forwarding-l2", "reject")
 
 
 def check_secrets(data: Any, path: FieldPath = ()) -> Iterator[Finding]:
@@ -258,6 +258,14 @@ def _check_virtual_server(pb: Playbook) -> Iterator[Finding]:
         yield (
             ("virtual_server", "pool"),
             f"no pool named '{vs.pool}' (the playbook's pool is '{pb.pool.name}')",
+        )
+    if vs.type == "stateless" and (vs.mirroring or vs.snat == "automap"):
+        yield (
+            ("virtual_server", "type"),
+            (
+                "a stateless virtual server supports neither connection mirroring nor SNAT automap, "
+                "both of which the guide's configuration needs; use standard"
+            ),
         )
     if vs.type in _NO_POOL_TYPES:
         yield (

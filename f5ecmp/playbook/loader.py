@@ -34,12 +34,14 @@ def validate_source(source: Source) -> Playbook:
         raise PlaybookError(
             [Issue(source.name, source.lines.line_of(()), "", "a playbook is a mapping of keys")]
         )
-    for path, message in check_secrets(source.data):
-        issues.append(_issue(source, path, message))
+    secrets = dict(check_secrets(source.data))
+    issues.extend(_issue(source, path, message) for path, message in secrets.items())
     try:
         playbook = Playbook.model_validate(source.data)
     except ValidationError as exc:
-        issues.extend(_issue(source, *_describe(error)) for error in exc.errors())
+        described = (_describe(error) for error in exc.errors())
+        # a password key is also an unknown key: say it once, as the secret it is
+        issues.extend(_issue(source, *d) for d in described if d[0] not in secrets)
         raise PlaybookError(_unique(issues), structural=True) from None
     issues.extend(_issue(source, path, message) for path, message in check_playbook(playbook))
     if issues:

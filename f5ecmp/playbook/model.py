@@ -24,6 +24,7 @@ from f5ecmp.playbook.types import (
     Mac,
     Mtu,
     Name,
+    NodeName,
     Port,
     PortLockdown,
     RefName,
@@ -252,14 +253,17 @@ class DeviceGroup(Spec):
     auto_sync: Flag = False
     save_on_auto_sync: Flag = False
     full_sync: Flag = False
-    max_incremental_sync_kb: Annotated[int, in_range(10, 4096, "max incremental sync size")] = 1024
+    # BIG-IP documents the default (1024 KB) but no range; any positive size is passed on.
+    max_incremental_sync_kb: Annotated[int, in_range(1, 2**31 - 1, "max incremental sync size")] = (
+        1024
+    )
 
 
 class PoolMember(Spec):
     address: Address | None = Field(None, description="server address (or give fqdn)")
     fqdn: Host | None = Field(None, description="server FQDN (or give address)")
     port: Annotated[Port, in_range(1, 65535, "pool member port")]
-    name: Name | None = Field(None, description="node name; default: the address or FQDN")
+    name: NodeName | None = Field(None, description="node name; default: the address or FQDN")
     auto_populate: Flag = Field(True, description="FQDN nodes: one ephemeral member per DNS answer")
     address_family: Literal["ipv4", "ipv6"] = "ipv4"
 

@@ -20,8 +20,10 @@ IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 # BIG-IP object names: letters, digits, '.', '_', '-'; we also ask for a letter or '_' first,
 # so that a name can never be mistaken for an address in a fullPath or a pool member name.
+# Nodes are the exception: BIG-IP names them by address unless told otherwise.
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_NAME_MAX = 63
+_NODE_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-:]*$")
+_NAME_MAX = 255
 _LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 _INTERFACE_RE = re.compile(r"^(\d+\.\d+|\d+/\d+\.\d+|[A-Za-z_][A-Za-z0-9_.\-]*)$")
 _MAC_RE = re.compile(r"^([0-9A-Fa-f]{1,2})([:-][0-9A-Fa-f]{1,2}){5}$")
@@ -162,6 +164,13 @@ def parse_name(value: Any) -> str:
     return text
 
 
+def parse_node_name(value: Any) -> str:
+    text = _text(value, "a node name")
+    if not _NODE_NAME_RE.match(text) or len(text) > _NAME_MAX:
+        raise ValueError(f"'{text}' is not a valid node name (letters, digits, '.', '_', '-', ':')")
+    return text
+
+
 def parse_ref_name(value: Any) -> str:
     """A reference to an existing object: a bare name or ``/Partition/name``."""
     text = _text(value, "a name")
@@ -276,6 +285,7 @@ Destination = Annotated[
 Hostname = Annotated[str, PlainValidator(parse_hostname), _string("hostname")]
 Host = Annotated[str, PlainValidator(parse_host), _string(None, description="IP address or FQDN")]
 Name = Annotated[str, PlainValidator(parse_name), _string(None, pattern=_NAME_RE.pattern)]
+NodeName = Annotated[str, PlainValidator(parse_node_name), _string()]
 RefName = Annotated[str, PlainValidator(parse_ref_name), _string()]
 InterfaceName = Annotated[str, PlainValidator(parse_interface), _string(None, examples=["1.1"])]
 Mac = Annotated[str, PlainValidator(parse_mac), _string(None, examples=["02:01:d7:93:35:01"])]
