@@ -1,0 +1,390 @@
+"""One BIG-IP over iControl REST: token auth, retries, error mapping, counters, read-only mode.
+
+The session is f5-sdk's iControl REST session (``icontrol.session.iControlRESTSession`` with
+its ``iControlRESTTokenAuth``), used for every request so that one keep-alive connection
+carries the whole run. Four things in f5-icontrol-rest 1.3.13 and requests do not hold up, and are
+worked around here:
+
+* ``session.timeout`` is assigned to a ``requests.Session``, which has no such setting, so no
+  request would ever time out: every request here passes ``timeout=`` itself.
+* The token auth logs in with a bare ``requests.post`` — a new TLS connection and no timeout —
+  whenever it thinks the token expired, and never reacts to a 401 for a token the device has
+  dropped. So the client logs in itself, on the keep-alive session, stores the token in the
+  auth object (which then only adds the ``X-F5-Auth-Token`` header), re-logs in once on
+  "X-F5-Auth-Token does not exist", and extends the token before it runs out.
+* requests lets the ``REQUESTS_CA_BUNDLE`` environment variable override a Session's
+  ``verify``, which would quietly swap the playbook's CA bundle for the system one: ``verify``
+  is passed with every request.
+* Creating the session silences urllib3's ``InsecureRequestWarning`` process-wide; f5ecmp
+  prints its own warning when verification is turned off (``--insecure``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from icontrol.session import iControlRESTSession
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+    wait_random,
+)
+
+from f5ecmp.errors import F5EcmpError
+
+LOGIN_PATH = "/mgmt/shared/authn/login"
+TOKEN_PATH = "/mgmt/shared/authz/tokens/{token}"
+TOKEN_LIFETIME_S = 1200  # what BIG-IP grants a new token (reference §3.1)
+TOKEN_EXTENDED_S = 3600  # asked for when a long run nears the end of a token
+_TOKEN_MARGIN_S = 120
+_RETRIABLE_STATUS = frozenset({502, 503, 504})
+# Bodies a busy or restarting device answers with (reference §2.2): nothing was applied.
+_BUSY_MARKERS = (
+    "The connection to mcpd has been lost",
+    "not registered",
+    "Configuration Utility restarting",
+)
+_TOKEN_GONE = ("X-F5-Auth-Token does not exist", "X-F5-Auth-Token is invalid", "token has expired")
+
+
+class DeviceError(F5EcmpError):
+    """A device answered with an error; carries everything needed to say what and where."""
+
+    def __init__(
+        self,
+        device: str,
+        method: str,
+        path: str,
+        status: int,
+        message: str,
+        code: int | None = None,
+        api_error: int | None = None,
+    ) -> None:
+        self.device, self.method, self.path, self.status = device, method, path, status
+        self.message, self.code, self.api_error = message, code, api_error
+        super().__init__(f"{device}: {method} {path} → HTTP {status}: {message}")
+
+    @property
+    def busy(self) -> bool:
+        """The device refused for now (restarting, mcpd lost): nothing was applied."""
+        return self.status in _RETRIABLE_STATUS or any(m in self.message for m in _BUSY_MARKERS)
+
+
+class AuthError(F5EcmpError):
+    """The device refused the credentials."""
+
+
+class UnreachableError(F5EcmpError):
+    """No answer from the device (refused, timed out, TLS failure) after every retry."""
+
+
+class ReadOnlyError(F5EcmpError):
+    """A write was attempted through a read-only client (``plan``)."""
+
+
+class AmbiguousWriteError(F5EcmpError):
+    """A write's answer was lost: it may or may not have been applied. Re-read and decide."""
+
+
+class _Transient(Exception):
+    """Internal: worth another attempt."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@dataclass
+class Counters:
+    reads: int = 0
+    writes: int = 0
+    retries: int = 0
+    logins: int = 0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of transient failures: exponential backoff with jitter, bounded both ways."""
+
+    attempts: int = 6
+    total_s: float = 120.0
+    initial_s: float = 0.5
+    max_wait_s: float = 10.0
+    jitter_s: float = 0.5
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect_s: float = 10.0
+    read_s: float = 60.0
+
+
+@dataclass
+class Client:
+    """One device. ``connect()`` logs in; ``close()`` deletes the token.
+
+    ``sleep`` and ``clock`` are injectable so retry tests never wait.
+    """
+
+    name: str
+    host: str
+    port: int
+    username: str
+    password: str = field(repr=False)
+    verify: bool | str = True
+    timeouts: Timeouts = Timeouts()
+    retry: RetryPolicy = RetryPolicy()
+    read_only: bool = False
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    counters: Counters = field(default_factory=Counters)
+    token: str | None = field(default=None, repr=False)
+    _expires_at: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._icrs = iControlRESTSession(
+            self.username, self.password, token=True, verify=self.verify
+        )
+        self._session: requests.Session = self._icrs.session
+        self._session.verify = self.verify
+        self._auth = self._session.auth  # f5-sdk's iControlRESTTokenAuth
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
+
+    # -- session -------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        self._login()
+
+    def close(self) -> None:
+        """Log out: delete the token on the device (best effort) and close the connection."""
+        if self.token is not None:
+            with contextlib.suppress(requests.RequestException, F5EcmpError):
+                self._send("DELETE", TOKEN_PATH.format(token=self.token), None, None)
+            self.token = None
+        self._session.close()
+
+    def _login(self) -> None:
+        body = {"username": self.username, "password": self.password, "loginProviderName": "tmos"}
+        self._session.auth = None  # the login itself carries the credentials in its body
+        try:
+            response = self._send("POST", LOGIN_PATH, None, body)
+        finally:
+            self._session.auth = self._auth
+        self.counters.logins += 1
+        if response.status_code == 401:
+            raise AuthError(
+                f"{self.name}: the device refused the credentials ({_message(response)})"
+            )
+        if not response.ok:
+            raise self._error("POST", LOGIN_PATH, response)
+        token = response.json().get("token", {})
+        self.token = str(token["token"])
+        lifetime = float(token.get("timeout", TOKEN_LIFETIME_S))
+        self._expires_at = self.clock() + lifetime
+        # With a token and no expiry set, f5-sdk's auth only adds the header: it never logs in
+        # on its own (without a timeout, on a new connection) behind our back.
+        self._auth.token, self._auth.expiration = self.token, None
+
+    def _extend_token_if_needed(self) -> None:
+        if self.token is None or self._expires_at - self.clock() > _TOKEN_MARGIN_S:
+            return
+        path = TOKEN_PATH.format(token=self.token)
+        response = self._send("PATCH", path, None, {"timeout": TOKEN_EXTENDED_S})
+        if response.ok:
+            self._expires_at = self.clock() + TOKEN_EXTENDED_S
+        else:  # the token is already gone: start over
+            self._login()
+
+    # -- requests ------------------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Any, *, confirm: Callable[[], bool] | None = None) -> Any:
+        return self.request("POST", path, body=body, confirm=confirm)
+
+    def patch(self, path: str, body: Any, *, confirm: Callable[[], bool] | None = None) -> Any:
+        return self.request("PATCH", path, body=body, confirm=confirm)
+
+    def put(self, path: str, body: Any, *, confirm: Callable[[], bool] | None = None) -> Any:
+        return self.request("PUT", path, body=body, confirm=confirm)
+
+    def delete(self, path: str, *, confirm: Callable[[], bool] | None = None) -> Any:
+        return self.request("DELETE", path, confirm=confirm)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        confirm: Callable[[], bool] | None = None,
+    ) -> Any:
+        """Send one request, retrying what is safe to retry; return the decoded body.
+
+        A write whose answer was lost (read timeout, dropped connection) is not sent again
+        blindly: ``confirm`` re-reads the device and says whether it took effect; without
+        one, a command (``{"command": ...}``) is repeated, as commands here are idempotent,
+        and anything else raises :class:`AmbiguousWriteError`.
+        """
+        write = method != "GET"
+        if write and self.read_only:
+            raise ReadOnlyError(f"{self.name}: {method} {path} refused: this run is read-only")
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.total_s),
+            wait=wait_exponential(multiplier=self.retry.initial_s, max=self.retry.max_wait_s)
+            + wait_random(0, self.retry.jitter_s),
+            retry=retry_if_exception_type(_Transient),
+            sleep=self.sleep,
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._attempt(method, path, params, body, confirm)
+        except _Transient as exc:
+            raise self._give_up(method, path, exc.cause) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _count_retry(self, _state: RetryCallState) -> None:
+        self.counters.retries += 1
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        body: Any,
+        confirm: Callable[[], bool] | None,
+    ) -> Any:
+        self._extend_token_if_needed()
+        if method == "GET":
+            self.counters.reads += 1
+        else:
+            self.counters.writes += 1
+        try:
+            response = self._send(method, path, params, body)
+        except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
+            if isinstance(exc, requests.exceptions.SSLError):
+                raise UnreachableError(f"{self.name}: TLS failed: {_reason(exc)}") from None
+            raise _Transient(exc) from None  # never reached the device
+        except requests.ConnectionError as exc:
+            if method == "GET" or _never_connected(exc):
+                raise _Transient(exc) from None
+            return self._after_lost_write(method, path, body, confirm, exc)
+        except requests.Timeout as exc:  # a read timeout: the request did arrive
+            if method == "GET":
+                raise _Transient(exc) from None
+            return self._after_lost_write(method, path, body, confirm, exc)
+        if response.status_code == 401 and any(m in response.text for m in _TOKEN_GONE):
+            self._login()
+            response = self._send(method, path, params, body)
+        if response.ok:
+            return response.json() if response.content else {}
+        error = self._error(method, path, response)
+        if error.busy:
+            raise _Transient(error)
+        raise error
+
+    def _after_lost_write(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        confirm: Callable[[], bool] | None,
+        cause: Exception,
+    ) -> Any:
+        if confirm is not None:
+            if confirm():
+                return {}
+            raise _Transient(cause)
+        if isinstance(body, dict) and "command" in body:
+            raise _Transient(cause)
+        raise AmbiguousWriteError(
+            f"{self.name}: {method} {path}: the answer was lost ({_reason(cause)}); "
+            "the change may or may not have been applied"
+        )
+
+    def _send(
+        self, method: str, path: str, params: Mapping[str, str] | None, body: Any
+    ) -> requests.Response:
+        return self._session.request(
+            method,
+            self.base_url + path,
+            params=params,
+            json=body,
+            timeout=(self.timeouts.connect_s, self.timeouts.read_s),
+            # Per request: requests lets REQUESTS_CA_BUNDLE override a Session's ``verify``.
+            verify=self.verify,
+        )
+
+    def _error(self, method: str, path: str, response: requests.Response) -> DeviceError:
+        code: int | None = None
+        api_error: int | None = None
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            code = payload.get("code") if isinstance(payload.get("code"), int) else None
+            api_error = (
+                payload.get("apiError") if isinstance(payload.get("apiError"), int) else None
+            )
+        return DeviceError(
+            self.name, method, path, response.status_code, _message(response), code, api_error
+        )
+
+    def _give_up(self, method: str, path: str, cause: Exception) -> F5EcmpError:
+        if isinstance(cause, DeviceError):
+            return cause
+        return UnreachableError(
+            f"{self.name}: {method} {path}: no answer from {self.base_url} after "
+            f"{self.retry.attempts} attempts ({_reason(cause)})"
+        )
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    if isinstance(payload, dict) and payload.get("message"):
+        return str(payload["message"])
+    text = " ".join(response.text.split())
+    return text[:200] if text else response.reason or "no message"
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True when the connection was refused or never set up, so nothing was sent."""
+    text = str(exc)
+    return any(
+        marker in text
+        for marker in ("NewConnectionError", "Connection refused", "Failed to establish")
+    )
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    for marker in ("Connection refused", "timed out", "CERTIFICATE_VERIFY_FAILED", "reset by peer"):
+        if marker in text:
+            return (
+                marker.lower()
+                if marker != "CERTIFICATE_VERIFY_FAILED"
+                else "certificate verify failed"
+            )
+    return text.split(": ")[-1][:160]
