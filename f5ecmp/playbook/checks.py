@@ -50,6 +50,9 @@ def check_secrets(data: Any, path: FieldPath = ()) -> Iterator[Finding]:
 
 
 def check_playbook(pb: Playbook) -> Iterator[Finding]:
+    if not pb.devices:  # nothing to compare: say only that devices are missing
+        yield from _check_devices(pb)
+        return
     for check in _CHECKS:
         yield from check(pb)
 

@@ -31,9 +31,8 @@ def load_playbook(path: str | Path) -> Playbook:
 def validate_source(source: Source) -> Playbook:
     issues: list[Issue] = []
     if not isinstance(source.data, dict):
-        raise PlaybookError(
-            [Issue(source.name, source.lines.line_of(()), "", "a playbook is a mapping of keys")]
-        )
+        line = source.lines.lines.get((), 1)
+        raise PlaybookError([Issue(source.name, line, "", "a playbook is a mapping of keys")])
     secrets = dict(check_secrets(source.data))
     issues.extend(_issue(source, path, message) for path, message in secrets.items())
     try:
@@ -50,7 +49,22 @@ def validate_source(source: Source) -> Playbook:
 
 
 def _issue(source: Source, path: FieldPath, message: str) -> Issue:
+    path = _as_written(source, path)
     return Issue(source.name, source.lines.line_of(path), format_path(path), message)
+
+
+def _as_written(source: Source, path: FieldPath) -> FieldPath:
+    """Name a value the way the operator wrote it: a self IP given as ``20.1.1.6/24`` rather
+    than ``{address: ...}`` is reported at ``...external``, not ``...external.address``."""
+    if len(path) < 2 or path in source.lines.lines:
+        return path
+    parent: Any = source.data
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return path
+    return path[:-1] if isinstance(parent, str) else path
 
 
 def _unique(issues: list[Issue]) -> list[Issue]:

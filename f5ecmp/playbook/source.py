@@ -47,12 +47,15 @@ class LineMap:
     lines: dict[FieldPath, int] = field(default_factory=dict)
 
     def line_of(self, path: FieldPath) -> int:
-        """The line of ``path``, or of its nearest written ancestor (for a missing key)."""
-        for end in range(len(path), -1, -1):
+        """The line of ``path``, or of its nearest written ancestor (for a missing key).
+
+        A top-level key that is missing belongs to the file as a whole: line 0.
+        """
+        for end in range(len(path), 0, -1):
             line = self.lines.get(path[:end])
             if line is not None:
                 return line
-        return 1
+        return 0
 
 
 @dataclass
