@@ -16,7 +16,6 @@ from f5ecmp.playbook.model import (
     FLOATING_ROLES,
     VLAN_ROLES,
     Credentials,
-    Device,
     Playbook,
     VlanRole,
 )
@@ -209,15 +208,16 @@ def _check_floating_selfs(pb: Playbook) -> Iterator[Finding]:
                 )
 
 
-def _all_selfs(pb: Playbook) -> Iterator[tuple[FieldPath, IPInterface, str, Device]]:
+def _all_selfs(pb: Playbook) -> Iterator[tuple[FieldPath, IPInterface, str, bool]]:
+    """(path, address, name, name written in the playbook) of every self IP."""
     for i, device in enumerate(pb.devices):
         for role, spec in device.static_selfs.by_role().items():
             path: FieldPath = ("devices", i, "static_selfs", role)
-            yield path, spec.address, device.static_self_name(role), device
+            yield path, spec.address, device.static_self_name(role), spec.name is not None
         for role in FLOATING_ROLES:
             spec = device.floating_selfs.by_role()[role]
             path = ("devices", i, "floating_selfs", role)
-            yield path, spec.address, device.floating_self_name(role), device
+            yield path, spec.address, device.floating_self_name(role), spec.name is not None
 
 
 def _check_self_uniqueness(pb: Playbook) -> Iterator[Finding]:
@@ -226,17 +226,37 @@ def _check_self_uniqueness(pb: Playbook) -> Iterator[Finding]:
         if address.ip in seen:
             yield path, f"{address.ip} is already used by {_fmt(seen[address.ip])}"
         seen.setdefault(address.ip, path)
+    yield from _check_self_names(pb)
+
+
+def _check_self_names(pb: Playbook) -> Iterator[Finding]:
     # Floating self IPs are synced to every device, static ones stay on theirs: a floating
     # name must be unique in the cluster, a static name on its own device.
-    names: dict[tuple[str, str], FieldPath] = {}
-    for path, _, name, device in _all_selfs(pb):
-        floating = path[2] == "floating_selfs"
-        scopes = [d.name for d in pb.devices] if floating else [device.name]
+    names: dict[tuple[str, str], tuple[FieldPath, bool]] = {}
+    label_clashes: set[tuple[int, int]] = set()
+    for path, _, name, written in _all_selfs(pb):
+        index = int(path[1])
+        device = pb.devices[index]
+        scopes = [d.name for d in pb.devices] if path[2] == "floating_selfs" else [device.name]
         clash = next((names[(s, name)] for s in scopes if (s, name) in names), None)
-        if clash is not None:
-            yield (*path, "name"), f"self IP name '{name}' is already used by {_fmt(clash)}"
         for scope in scopes:
-            names.setdefault((scope, name), path)
+            names.setdefault((scope, name), (path, written))
+        if clash is None:
+            continue
+        other = int(clash[0][1])
+        if pb.devices[other].name == device.name:
+            continue  # the duplicate device name is the fault, already reported
+        if written or clash[1]:
+            yield (*path, "name"), f"self IP name '{name}' is already used by {_fmt(clash[0])}"
+        elif (other, index) not in label_clashes:
+            label_clashes.add((other, index))
+            yield (
+                ("devices", index, "name"),
+                (
+                    f"devices[{other}] and devices[{index}] both start with '{device.label}', so "
+                    "their default self IP names collide: give their self IPs explicit names"
+                ),
+            )
 
 
 def _fmt(path: FieldPath) -> str:

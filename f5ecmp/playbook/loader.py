@@ -38,7 +38,7 @@ def validate_source(source: Source) -> Playbook:
     try:
         playbook = Playbook.model_validate(source.data)
     except ValidationError as exc:
-        described = (_describe(error) for error in exc.errors())
+        described = _without_echoes([_describe(error) for error in exc.errors()])
         # a password key is also an unknown key: say it once, as the secret it is
         issues.extend(_issue(source, *d) for d in described if d[0] not in secrets)
         raise PlaybookError(_unique(issues), structural=True) from None
@@ -98,6 +98,19 @@ def _describe(error: ErrorDetails) -> tuple[FieldPath, str]:
     if kind == "greater_than_equal":
         return loc, f"{_show(value)} is less than {ctx.get('ge')}"
     return loc, str(error["msg"])
+
+
+def _without_echoes(found: list[tuple[FieldPath, str]]) -> list[tuple[FieldPath, str]]:
+    """Drop "needs at least N items" for a list whose items were themselves reported:
+    pydantic counts an invalid item as missing, which would blame a list that is not short."""
+    paths = [path for path, _ in found]
+
+    def echoed(path: FieldPath, message: str) -> bool:
+        return message.startswith("needs at least") and any(
+            p[: len(path)] == path and len(p) > len(path) for p in paths
+        )
+
+    return [(path, message) for path, message in found if not echoed(path, message)]
 
 
 def _show(value: Any) -> str:

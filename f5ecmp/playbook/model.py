@@ -22,6 +22,7 @@ from f5ecmp.playbook.types import (
     InterfaceName,
     IPAddress,
     Mac,
+    MemberPort,
     Mtu,
     Name,
     NodeName,
@@ -262,7 +263,7 @@ class DeviceGroup(Spec):
 class PoolMember(Spec):
     address: Address | None = Field(None, description="server address (or give fqdn)")
     fqdn: Host | None = Field(None, description="server FQDN (or give address)")
-    port: Annotated[Port, in_range(1, 65535, "pool member port")]
+    port: MemberPort
     name: NodeName | None = Field(None, description="node name; default: the address or FQDN")
     auto_populate: Flag = Field(True, description="FQDN nodes: one ephemeral member per DNS answer")
     address_family: Literal["ipv4", "ipv6"] = "ipv4"

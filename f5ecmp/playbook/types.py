@@ -79,8 +79,9 @@ def parse_self_address(value: Any) -> IPInterface:
         return value
     text = _text(value, "an address/prefix")
     if "/" not in text:
+        example = f"{text}/64" if ":" in text else f"{text}/24"
         raise ValueError(
-            f"'{text}' needs a prefix length (e.g. {text}/24): a self IP has a netmask"
+            f"'{text}' needs a prefix length (e.g. {example}): a self IP has a netmask"
         )
     if "%" in text:
         raise ValueError(f"'{text}': route domains are not supported; give the plain address")
@@ -208,8 +209,6 @@ def parse_port(value: Any) -> int:
         else:
             known = ", ".join(sorted(SERVICE_PORTS))
             raise ValueError(f"'{text}' is neither a port number nor a known service ({known})")
-    if not 0 <= number <= 65535:
-        raise ValueError(f"port {number} is out of range 0-65535")
     return number
 
 
@@ -289,17 +288,18 @@ NodeName = Annotated[str, PlainValidator(parse_node_name), _string()]
 RefName = Annotated[str, PlainValidator(parse_ref_name), _string()]
 InterfaceName = Annotated[str, PlainValidator(parse_interface), _string(None, examples=["1.1"])]
 Mac = Annotated[str, PlainValidator(parse_mac), _string(None, examples=["02:01:d7:93:35:01"])]
+_PORT_SCHEMA = {"type": "string", "enum": sorted(SERVICE_PORTS)}
 Port = Annotated[
     int,
     PlainValidator(parse_port),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": 65535},
-                {"type": "string", "enum": sorted(SERVICE_PORTS)},
-            ]
-        }
-    ),
+    in_range(0, 65535, "port"),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 65535}, _PORT_SCHEMA]}),
+]
+MemberPort = Annotated[
+    int,
+    PlainValidator(parse_port),
+    in_range(1, 65535, "pool member port"),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 65535}, _PORT_SCHEMA]}),
 ]
 PortLockdown = Annotated[
     str | tuple[str, ...],
