@@ -268,10 +268,11 @@ def _check_virtual_server(pb: Playbook) -> Iterator[Finding]:
     destination = vs.destination.network
     for path, address, _, _ in _all_selfs(pb):
         if address.version == destination.version and destination.overlaps(address.network):
+            inside = address.network.supernet_of(destination)  # type: ignore[arg-type]
             yield (
                 ("virtual_server", "destination"),
                 (
-                    f"{vs.destination} is inside {address.network}, a self IP subnet "
+                    f"{vs.destination} {'is inside' if inside else 'overlaps'} {address.network}, a self IP subnet "
                     f"({_fmt(path)}): the guide puts the virtual address on a separate network "
                     "reached only through routing"
                 ),
