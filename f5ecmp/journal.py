@@ -1,0 +1,252 @@
+"""The durable record of a rollout, and the lock that keeps two rollouts of a cluster apart.
+
+Each apply writes one journal: a JSON-lines file ``<state dir>/<cluster>/runs/<run id>.jsonl``
+with mode 0600, each record flushed and fsynced before the step it describes goes on, so a
+power cut loses at most the record being written. Reading is tolerant: a torn last line or a
+corrupt record ends the readable prefix, which is used, and the problem is reported.
+
+Records (``type``): ``run-start`` (run id, playbook path, fingerprint), ``step-start``,
+``step-done`` (with the changes made), ``step-failed`` (with the error), ``run-end``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from f5ecmp.errors import F5EcmpError
+from f5ecmp.redact import redact
+
+JOURNAL_SUFFIX = ".jsonl"
+
+
+class JournalError(F5EcmpError):
+    """The state directory or a journal could not be used."""
+
+
+class LockedError(F5EcmpError):
+    """Another apply of the same cluster is running."""
+
+
+def cluster_dir(state_dir: Path, cluster: str) -> Path:
+    return state_dir / cluster
+
+
+def new_run_id(clock: Callable[[], float] = time.time) -> str:
+    """Sortable by time, unique without coordination: ``20261125T021530Z-1a2b3c``."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(clock()))
+    return f"{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+class Journal:
+    """Appends records to one run's journal, durably."""
+
+    def __init__(self, path: Path, run_id: str, clock: Callable[[], float] = time.time) -> None:
+        self.path, self.run_id, self._clock = path, run_id, clock
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as exc:
+            raise JournalError(f"cannot write the journal {path}: {exc.strerror}") from None
+        os.chmod(path, 0o600)  # in case the file already existed with looser bits
+
+    @classmethod
+    def start(
+        cls,
+        state_dir: Path,
+        cluster: str,
+        *,
+        playbook: str,
+        fingerprint: str,
+        resumes: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Journal:
+        run_id = new_run_id(clock)
+        path = cluster_dir(state_dir, cluster) / "runs" / f"{run_id}{JOURNAL_SUFFIX}"
+        journal = cls(path, run_id, clock)
+        journal.write(
+            "run-start",
+            playbook=playbook,
+            fingerprint=fingerprint,
+            cluster=cluster,
+            resumes=resumes,
+        )
+        return journal
+
+    def write(self, kind: str, **fields: Any) -> None:
+        record = {"type": kind, "run": self.run_id, "time": round(self._clock(), 3)}
+        record.update({k: v for k, v in fields.items() if v is not None})
+        line = json.dumps(redact(record), sort_keys=True, default=str) + "\n"
+        data = line.encode()
+        while data:
+            written = os.write(self._fd, data)
+            data = data[written:]
+        os.fsync(self._fd)
+
+    def step_started(self, step: str, device: str) -> None:
+        self.write("step-start", step=step, device=device)
+
+    def step_done(
+        self, step: str, device: str, changes: list[dict[str, Any]], inputs: str | None = None
+    ) -> None:
+        self.write("step-done", step=step, device=device, changes=changes, inputs=inputs)
+
+    def step_failed(self, step: str, device: str, error: str) -> None:
+        self.write("step-failed", step=step, device=device, error=error)
+
+    def finish(self, ok: bool, **fields: Any) -> None:
+        self.write("run-end", ok=ok, **fields)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+
+@dataclass
+class Run:
+    """One run read back from its journal."""
+
+    run_id: str
+    path: Path
+    records: list[dict[str, Any]] = field(default_factory=list)
+    problem: str | None = None  # why reading stopped early, if it did
+
+    @property
+    def start(self) -> dict[str, Any]:
+        return self.records[0] if self.records and self.records[0]["type"] == "run-start" else {}
+
+    @property
+    def fingerprint(self) -> str | None:
+        value = self.start.get("fingerprint")
+        return str(value) if value is not None else None
+
+    @property
+    def end(self) -> dict[str, Any] | None:
+        last = self.records[-1] if self.records else None
+        return last if last is not None and last["type"] == "run-end" else None
+
+    @property
+    def finished_ok(self) -> bool:
+        return bool(self.end and self.end.get("ok"))
+
+    def done(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """``(step, device)`` → its ``step-done`` record, for every step that completed."""
+        return {(r["step"], r["device"]): r for r in self.records if r["type"] == "step-done"}
+
+    def stopped_at(self) -> dict[str, Any] | None:
+        """The last failed step, or the last step started and never finished."""
+        open_steps: dict[tuple[str, str], dict[str, Any]] = {}
+        failed: dict[str, Any] | None = None
+        for record in self.records:
+            key = (record.get("step", ""), record.get("device", ""))
+            if record["type"] == "step-start":
+                open_steps[key] = record
+            elif record["type"] in ("step-done", "step-failed"):
+                open_steps.pop(key, None)
+                if record["type"] == "step-failed":
+                    failed = record
+        if failed is not None:
+            return failed
+        return next(reversed(open_steps.values()), None)
+
+
+def read_run(path: Path) -> Run:
+    run = Run(run_id=path.name.removesuffix(JOURNAL_SUFFIX), path=path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        run.problem = f"cannot be read: {exc.strerror}"
+        return run
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or "type" not in record:
+                raise ValueError("not a journal record")
+        except ValueError:
+            torn = not raw.endswith(b"\n") and raw.rstrip(b"\n").endswith(line)
+            what = "ends with a partly written record" if torn else "is corrupt"
+            run.problem = (
+                f"{path}: line {number} {what}; using the {len(run.records)} records before it"
+            )
+            break
+        run.records.append(record)
+    return run
+
+
+def list_runs(state_dir: Path, cluster: str) -> list[Run]:
+    """Every run of ``cluster``, oldest first."""
+    runs_dir = cluster_dir(state_dir, cluster) / "runs"
+    if not runs_dir.is_dir():
+        return []
+    return [read_run(p) for p in sorted(runs_dir.glob(f"*{JOURNAL_SUFFIX}"))]
+
+
+def last_unfinished(runs: list[Run]) -> Run | None:
+    """The run ``--resume`` continues: the newest, if it did not finish cleanly."""
+    if not runs or runs[-1].finished_ok:
+        return None
+    return runs[-1]
+
+
+@dataclass
+class ClusterLock:
+    """An exclusive lock per cluster, held for the whole apply (``fcntl.flock``: released by
+    the kernel when the holder dies, so a crashed run never blocks the next one)."""
+
+    path: Path
+    stale_holder: str | None = None  # set when a dead run's lock file was taken over
+    _fd: int = -1
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 256).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise LockedError(
+                f"another apply of this cluster is running ({holder}); lock: {self.path}"
+            ) from None
+        previous = os.read(fd, 256).decode(errors="replace").strip()
+        if previous:
+            self.stale_holder = previous
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> ClusterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def cluster_lock(state_dir: Path, cluster: str) -> ClusterLock:
+    return ClusterLock(cluster_dir(state_dir, cluster) / "lock")
+
+
+def iter_records(runs: list[Run]) -> Iterator[dict[str, Any]]:
+    for run in runs:
+        yield from run.records
