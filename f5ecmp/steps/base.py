@@ -7,9 +7,11 @@ operator is exactly the list of changes apply would send.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from f5ecmp.errors import F5EcmpError
 from f5ecmp.redact import redact
 
 Action = Literal["create", "modify", "delete", "command"]
@@ -85,7 +87,13 @@ def compare(current: dict[str, Any], desired: dict[str, Any]) -> list[FieldChang
 
 @dataclass(frozen=True)
 class Target:
-    """What a step works on: the playbook, and the device this run of the step is for."""
+    """What a step works on: the playbook, the device this run of the step is for, and the
+    credentials of every device (add-to-trust logs into peers), by device name."""
 
     playbook: Any  # f5ecmp.playbook.Playbook (Any here to keep this module free of the model)
     device: Any  # f5ecmp.playbook.Device
+    credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+
+class StepConflict(F5EcmpError):
+    """The device holds something the playbook contradicts and f5ecmp must not overwrite."""

@@ -1,0 +1,79 @@
+"""Step 5, ``connectivity`` — guide: "Specifying config sync, failover, and mirroring
+addresses" (each device, on its own ``cm device`` record; never synced).
+
+Converged when the device's own record (``selfDevice "true"``) has the config-sync address,
+the failover unicast addresses (port 1026 by default) and the primary and secondary mirror
+addresses of the playbook — by default the guide's: internal static self; HA static self and
+the management address; internal static self; HA static self.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from f5ecmp.steps.base import Change, FieldChange, Target, modify
+from f5ecmp.steps.normalize import address, flag, integer, items, uri_name
+
+DEVICE_COLLECTION = "/mgmt/tm/cm/device"
+_NONE = ("none", "any6", "any", "", None)  # how BIG-IP writes "no address" (reference §4.5)
+
+
+def self_device(collection: Any) -> dict[str, Any] | None:
+    return next((d for d in items(collection) if flag(d.get("selfDevice")) is True), None)
+
+
+def _addr(value: Any) -> str | None:
+    if value in _NONE:
+        return None
+    parsed = address(value)
+    return str(parsed) if parsed is not None else str(value)
+
+
+def _unicast(have: Any, mgmt: str) -> list[tuple[str, int]]:
+    out = []
+    for entry in have if isinstance(have, list) else []:
+        ip = str(entry.get("ip", ""))
+        ip = mgmt if ip == "management-ip" else (_addr(ip) or ip)
+        out.append((ip, integer(entry.get("port")) or 1026))
+    return sorted(out)
+
+
+def diff(current: dict[str, Any], target: Target) -> list[Change]:
+    """``current`` is the device's own ``cm device`` record."""
+    device = target.device
+    mgmt = str(device.mgmt)
+    port = device.connectivity.failover_port
+    want_unicast = [{"ip": str(ip), "port": port} for ip in device.failover_unicast]
+    secondary = device.mirror_secondary_ip
+    fields = []
+    if _addr(current.get("configsyncIp")) != str(device.config_sync_ip):
+        fields.append(
+            FieldChange("configsyncIp", current.get("configsyncIp"), str(device.config_sync_ip))
+        )
+    if _unicast(current.get("unicastAddress"), mgmt) != sorted(
+        (u["ip"], port) for u in want_unicast
+    ):
+        fields.append(
+            FieldChange("unicastAddress", _show(current.get("unicastAddress")), want_unicast)
+        )
+    if _addr(current.get("mirrorIp")) != str(device.mirror_primary_ip):
+        fields.append(
+            FieldChange("mirrorIp", current.get("mirrorIp"), str(device.mirror_primary_ip))
+        )
+    want_secondary = str(secondary) if secondary is not None else None
+    if _addr(current.get("mirrorSecondaryIp")) != want_secondary:
+        fields.append(
+            FieldChange(
+                "mirrorSecondaryIp", current.get("mirrorSecondaryIp"), want_secondary or "any6"
+            )
+        )
+    if not fields:
+        return []
+    path = f"{DEVICE_COLLECTION}/{uri_name(str(current.get('name', device.name)))}"
+    return [modify(path, f"device {device.name} connectivity", fields)]
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, list):
+        return [f"{e.get('ip')}:{e.get('port')}" for e in value]
+    return value
