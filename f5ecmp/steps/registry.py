@@ -1,0 +1,203 @@
+"""The guide's twelve steps in order (``STEPS``), each wired to its reads, waits and checks.
+
+Every step module holds the pure part (desired bodies and the diff); this module holds what
+touches a device: which collection each step reads, what it waits for after applying, and how
+the last step verifies the cluster as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from f5ecmp.steps import (
+    connectivity,
+    device_group,
+    floating_selfs,
+    ntp,
+    pool,
+    spanning,
+    static_selfs,
+    status,
+    traffic_groups,
+    trust,
+    virtual_server,
+    vlans,
+)
+from f5ecmp.steps.base import Change, Target
+from f5ecmp.steps.syncwait import wait_in_sync
+from f5ecmp.steps.waits import Waiter
+
+Scope = Literal["each", "first"]
+SAVE_PATH = "/mgmt/tm/sys/config"
+
+
+class DeviceApi(Protocol):
+    """What a step needs of a device client (``f5ecmp.client.Client`` provides it)."""
+
+    name: str
+
+    def get(self, path: str, params: Mapping[str, str] | None = None) -> Any: ...
+
+
+@dataclass
+class Context:
+    """A run's view of the cluster: the playbook, a client per device name, credentials."""
+
+    playbook: Any
+    clients: Mapping[str, DeviceApi]
+    credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    waiter: Waiter = field(default_factory=Waiter)
+
+    def target(self, device: Any) -> Target:
+        return Target(self.playbook, device, self.credentials)
+
+    def client(self, device: Any) -> DeviceApi:
+        return self.clients[device.name]
+
+    @property
+    def authority(self) -> Any:
+        return self.playbook.authority
+
+
+def get_or_none(client: DeviceApi, path: str, params: Mapping[str, str] | None = None) -> Any:
+    """GET an object; None when the device answers 404 (it does not exist yet)."""
+    try:
+        return client.get(path, params)
+    except Exception as exc:
+        if getattr(exc, "status", None) == 404:
+            return None
+        raise
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    id: str
+    title: str
+    scope: Scope
+    plan: Callable[[Context, Any], list[Change]]
+    settle: Callable[[Context, Any], None] = lambda _ctx, _device: None
+
+
+# -- reads + diffs ---------------------------------------------------------------------------
+
+
+def _plan_vlans(ctx: Context, device: Any) -> list[Change]:
+    answer = ctx.client(device).get(vlans.VLAN_COLLECTION, vlans.READ_PARAMS)
+    return vlans.diff(vlans.read(answer), ctx.target(device))
+
+
+def _plan_static_selfs(ctx: Context, device: Any) -> list[Change]:
+    answer = ctx.client(device).get(static_selfs.READ_PATH)
+    return static_selfs.diff(static_selfs.read(answer), ctx.target(device))
+
+
+def _plan_ntp(ctx: Context, device: Any) -> list[Change]:
+    client = ctx.client(device)
+    dns = client.get(ntp.DNS_PATH) if ctx.playbook.dns.servers else {}
+    return ntp.diff(client.get(ntp.NTP_PATH), dns, ctx.target(device))
+
+
+def _plan_trust(ctx: Context, device: Any) -> list[Change]:
+    known = trust.known_devices(ctx.client(device).get(trust.DEVICE_COLLECTION))
+    return trust.diff(known, ctx.target(device))
+
+
+def _settle_trust(ctx: Context, device: Any) -> None:
+    wanted = {d.name: str(d.mgmt) for d in ctx.playbook.devices}
+
+    def probe() -> tuple[bool, list[str]]:
+        known = trust.known_devices(ctx.client(device).get(trust.DEVICE_COLLECTION))
+        missing = [name for name, mgmt in wanted.items() if known.get(name) != mgmt]
+        return not missing, missing
+
+    ctx.waiter.until("every device to join the trust domain", probe)
+
+
+def _plan_connectivity(ctx: Context, device: Any) -> list[Change]:
+    own = connectivity.self_device(ctx.client(device).get(connectivity.DEVICE_COLLECTION))
+    if own is None:
+        raise RuntimeError(f"{device.name} lists no cm device with selfDevice true")
+    return connectivity.diff(own, ctx.target(device))
+
+
+def _group_in_sync(ctx: Context, device: Any) -> bool:
+    answer = status.sync_status(ctx.client(device).get(status.SYNC_STATUS_PATH))
+    group = answer.group_status(ctx.playbook.device_group.name)
+    return group == "In Sync" if group is not None else answer.in_sync
+
+
+def _plan_device_group(ctx: Context, device: Any) -> list[Change]:
+    client = ctx.client(device)
+    current = device_group.read(
+        get_or_none(client, device_group.dg_path(ctx.playbook), device_group.READ_PARAMS)
+    )
+    in_sync = current is not None and _group_in_sync(ctx, device)
+    return device_group.diff(current, in_sync, ctx.target(device))
+
+
+def _settle_sync(ctx: Context, device: Any) -> None:
+    """Wait until every device reports the group In Sync (steps 6 and 12)."""
+    wait_in_sync(ctx)
+
+
+def _plan_pool(ctx: Context, device: Any) -> list[Change]:
+    answer = get_or_none(ctx.client(device), pool.pool_path(ctx.playbook), pool.READ_PARAMS)
+    return pool.diff(pool.read(answer), ctx.target(device))
+
+
+def _plan_virtual(ctx: Context, device: Any) -> list[Change]:
+    path = virtual_server.virtual_path(ctx.playbook)
+    answer = get_or_none(ctx.client(device), path, virtual_server.READ_PARAMS)
+    return virtual_server.diff(virtual_server.read(answer), ctx.target(device))
+
+
+def _plan_spanning(ctx: Context, device: Any) -> list[Change]:
+    answer = get_or_none(ctx.client(device), spanning.va_path(ctx.playbook))
+    return spanning.diff(spanning.read(answer), ctx.target(device))
+
+
+def _plan_traffic_groups(ctx: Context, device: Any) -> list[Change]:
+    answer = ctx.client(device).get(traffic_groups.TG_COLLECTION)
+    return traffic_groups.diff(traffic_groups.read(answer), ctx.target(device))
+
+
+def _plan_floating(ctx: Context, device: Any) -> list[Change]:
+    answer = ctx.client(device).get(floating_selfs.READ_PATH)
+    return floating_selfs.diff(floating_selfs.read(answer), ctx.target(device))
+
+
+def _plan_sync(ctx: Context, device: Any) -> list[Change]:
+    if all(_group_in_sync(ctx, d) for d in ctx.playbook.devices):
+        return []
+    return [device_group.sync_command(ctx.playbook)]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "vlans", "Creating VLANs", "each", _plan_vlans),
+    Step(2, "static_selfs", "Creating static self IP addresses", "each", _plan_static_selfs),
+    Step(3, "ntp", "Specifying a list of NTP servers", "each", _plan_ntp),
+    Step(4, "trust", "Establishing device trust", "first", _plan_trust, _settle_trust),
+    Step(5, "connectivity", "Specifying config sync, failover, and mirroring addresses", "each", _plan_connectivity),
+    Step(6, "device_group", "Creating a Sync-Failover device group", "first", _plan_device_group, _settle_sync),
+    Step(7, "pool", "Creating a server pool", "first", _plan_pool),
+    Step(8, "virtual_server", "Creating a destination address and port", "first", _plan_virtual),
+    Step(9, "spanning", "Enabling the virtual address to span all devices", "first", _plan_spanning),
+    Step(10, "traffic_groups", "Creating traffic groups for failover", "first", _plan_traffic_groups),
+    Step(11, "floating_selfs", "Creating floating self IP addresses", "first", _plan_floating),
+    Step(12, "sync", "Syncing the BIG-IP configuration to the device group", "first", _plan_sync, _settle_sync),
+)  # fmt: skip
+
+STEP_IDS = tuple(step.id for step in STEPS)
+
+
+def save_config_change(device_name: str) -> Change:
+    return Change(
+        "command",
+        "POST",
+        SAVE_PATH,
+        {"command": "save"},
+        f"save the configuration of {device_name}",
+    )
