@@ -1,0 +1,110 @@
+"""Open a client per device and check, before any write, that each is the device expected.
+
+The identity guard reads each device's own ``cm device`` record: the name must be the one
+the playbook gives for that address, and every device must run the same version (device
+trust requires it — guide: "Specifying config sync, failover, and mirroring addresses").
+Any mismatch stops the run before a single write, naming what was expected and found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+import time
+from dataclasses import dataclass, field
+
+from f5ecmp.client import Client, RetryPolicy, Timeouts
+from f5ecmp.endpoints import Endpoints
+from f5ecmp.errors import F5EcmpError
+from f5ecmp.playbook import Playbook
+from f5ecmp.steps.connectivity import DEVICE_COLLECTION, self_device
+
+
+class IdentityError(F5EcmpError):
+    """A device is not the one the playbook expects, or versions differ."""
+
+
+class ConnectError(F5EcmpError):
+    """One or more devices could not be logged into; the message has one line per device."""
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Options:
+    verify: bool | str = True
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    read_only: bool = False
+
+
+def open_clients(
+    pb: Playbook,
+    endpoints: Endpoints,
+    credentials: Mapping[str, tuple[str, str]],
+    options: Options,
+    sleep: Callable[[float], None] | None = None,
+) -> dict[str, Client]:
+    """Log into every device in parallel; raise ConnectError naming every failure."""
+    clients = {}
+    for device in pb.devices:
+        endpoint = endpoints.devices[device.name]
+        username, password = credentials[device.name]
+        clients[device.name] = Client(
+            name=device.name, host=endpoint.host, port=endpoint.port, username=username,
+            password=password, verify=options.verify, timeouts=options.timeouts,
+            retry=options.retry, read_only=options.read_only, sleep=sleep or time.sleep,
+        )  # fmt: skip
+
+    def connect(client: Client) -> str | None:
+        try:
+            client.connect()
+        except F5EcmpError as exc:
+            return str(exc)
+        return None
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        failures = [f for f in pool.map(connect, clients.values()) if f is not None]
+    if failures:
+        close_all(clients)
+        raise ConnectError("\n".join(failures))
+    return clients
+
+
+def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, DeviceInfo]:
+    """Every device answers as the playbook's device at that address, all on one version."""
+
+    def read(name: str) -> DeviceInfo:
+        own = self_device(clients[name].get(DEVICE_COLLECTION))
+        if own is None:
+            raise IdentityError(f"{name}: the device lists no cm device record of its own")
+        return DeviceInfo(str(own.get("name")), str(own.get("version", "unknown")))
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        infos = dict(zip(clients, pool.map(read, clients), strict=True))
+    problems = []
+    for device in pb.devices:
+        found = infos[device.name]
+        if found.name != device.name:
+            endpoint = f"{clients[device.name].host}:{clients[device.name].port}"
+            problems.append(
+                f"{endpoint} is device {found.name}, but the playbook expects {device.name} there"
+            )
+    versions = {info.version for info in infos.values()}
+    if len(versions) > 1:
+        listing = ", ".join(f"{name} {info.version}" for name, info in infos.items())
+        problems.append(
+            f"devices run different versions ({listing}): device trust needs one version"
+        )
+    if problems:
+        raise IdentityError("\n".join(problems))
+    return infos
+
+
+def close_all(clients: Mapping[str, Client]) -> None:
+    for client in clients.values():
+        client.close()

@@ -1,0 +1,65 @@
+"""Where each device's REST API answers.
+
+Real devices: the playbook's management address and port. A rehearsal against a simulated
+cluster served elsewhere (``f5ecmp sim serve --endpoints-out FILE``): the endpoints file,
+``{ca_bundle: <path>, devices: {<name>: https://host:port}}``, overrides address and port per
+device and supplies the CA that signed the simulated devices' certificates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from f5ecmp.errors import F5EcmpError
+from f5ecmp.playbook import Playbook
+
+
+class EndpointsError(F5EcmpError):
+    """The endpoints file is missing, unreadable or does not match the playbook."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    devices: dict[str, Endpoint]
+    ca_bundle: str | None = None
+
+
+def from_playbook(pb: Playbook) -> Endpoints:
+    return Endpoints({d.name: Endpoint(str(d.mgmt), d.port) for d in pb.devices})
+
+
+def load(path: Path, pb: Playbook) -> Endpoints:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise EndpointsError(f"{path}: cannot be read: {exc.strerror}") from None
+    except yaml.YAMLError:
+        raise EndpointsError(f"{path}: not a YAML endpoints file") from None
+    if not isinstance(data, dict) or not isinstance(data.get("devices"), dict):
+        raise EndpointsError(f"{path}: expected {{ca_bundle: ..., devices: {{name: url}}}}")
+    devices: dict[str, Endpoint] = {}
+    for device in pb.devices:
+        url = data["devices"].get(device.name)
+        if url is None:
+            raise EndpointsError(f"{path}: no endpoint for {device.name}")
+        parts = urlsplit(str(url))
+        if parts.scheme != "https" or not parts.hostname:
+            raise EndpointsError(f"{path}: {device.name}: '{url}' is not an https:// URL")
+        devices[device.name] = Endpoint(parts.hostname, parts.port or 443)
+    ca = data.get("ca_bundle")
+    if ca is not None:
+        ca_path = Path(str(ca))
+        if not ca_path.is_absolute():
+            ca_path = path.parent / ca_path
+        ca = str(ca_path)
+    return Endpoints(devices, ca)
