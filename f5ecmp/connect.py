@@ -8,9 +8,9 @@ Any mismatch stops the run before a single write, naming what was expected and f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-import time
 from dataclasses import dataclass, field
 
 from f5ecmp.client import Client, RetryPolicy, Timeouts
