@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 
 from f5ecmp import __version__
-from f5ecmp.errors import F5EcmpError, Issue, PlaybookError
-from f5ecmp.playbook import Playbook, load_playbook, playbook_warnings, read_source
-from f5ecmp.playbook.source import format_path
+from f5ecmp.errors import F5EcmpError, PlaybookError
+from f5ecmp.playbook import Playbook, load_with_warnings
 from f5ecmp.render import (
     error_console,
     output_console,
@@ -53,7 +52,7 @@ def validate(playbook: PlaybookArg) -> None:
     """Check a playbook offline, without touching any device; list every problem found."""
     console, errors = output_console(), error_console()
     try:
-        pb = load_playbook(playbook)
+        pb, warnings = load_with_warnings(playbook)
     except PlaybookError as exc:
         count = print_issues(errors, exc.issues)
         if count > 1:
@@ -64,11 +63,6 @@ def validate(playbook: PlaybookArg) -> None:
                 "once every value above is well-formed"
             )
         raise typer.Exit(1) from None
-    source = read_source(playbook)
-    warnings = [
-        Issue(str(playbook), source.lines.line_of(path), format_path(path), message)
-        for path, message in playbook_warnings(pb)
-    ]
     print_issues(errors, warnings, label="warning")
     console.print(playbook_summary(pb, str(playbook)))
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from f5ecmp.errors import Issue
 from f5ecmp.playbook import Playbook
+from f5ecmp.playbook.types import IPInterface
 
 
 def error_console() -> Console:
@@ -81,7 +82,7 @@ def playbook_summary(pb: Playbook, source: str) -> RenderableType:
     features = [f"SNAT {vs.snat}"] + (["connection mirroring"] if vs.mirroring else [])
     facts.add_row(
         "virtual server",
-        f"{vs.name} {_endpoint(str(vs.destination.ip), vs.port)}{mask} "
+        f"{vs.name} {_endpoint(str(_dest_address(vs.destination)), vs.port)}{mask} "
         f"({vs.type}), {', '.join(features)}",
     )
     facts.add_row(
@@ -91,7 +92,7 @@ def playbook_summary(pb: Playbook, source: str) -> RenderableType:
     )
     facts.add_row(
         "virtual address",
-        f"{vs.destination.ip} on {va.traffic_group}, "
+        f"{_dest_address(vs.destination)} on {va.traffic_group}, "
         f"spanning {'on' if va.spanning else 'off'}, "
         f"ARP {'on' if va.arp else 'off'}",
     )
@@ -103,3 +104,9 @@ def playbook_summary(pb: Playbook, source: str) -> RenderableType:
 
 def _endpoint(address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+
+
+def _dest_address(destination: IPInterface) -> str:
+    """The address BIG-IP keeps: the network for a destination with a prefix."""
+    network = destination.network
+    return str(destination.ip if network.num_addresses == 1 else network.network_address)

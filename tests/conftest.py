@@ -11,6 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "playbooks" / "seed-example.yaml"
 
 
+@pytest.fixture(autouse=True)
+def _plain_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output is compared as text: no colours, whatever the environment asks for."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text()

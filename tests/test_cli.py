@@ -111,3 +111,18 @@ def test_not_a_playbook_is_one_line_through_the_real_entry_point(
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [f"{tmp_path}/{expected}"]
+
+
+def test_every_shipped_playbook_is_valid_against_the_schema() -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    playbooks = [SEED, *sorted((Path(__file__).parent / "playbooks" / "valid").glob("*.yaml"))]
+    for path in playbooks:
+        errors = [
+            f"{list(e.path)}: {e.message}"
+            for e in validator.iter_errors(yaml.safe_load(path.read_text()))
+        ]
+        assert errors == [], f"{path.name}: {errors}"

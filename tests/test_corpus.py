@@ -17,16 +17,17 @@ from f5ecmp.cli import app
 CORPUS = Path(__file__).parent / "playbooks"
 INVALID = sorted((CORPUS / "invalid").glob("*.yaml"))
 VALID = sorted((CORPUS / "valid").glob("*.yaml"))
-_EXPECT = re.compile(r"^# expect: line=(\d+) (.+)$")
+_EXPECT = re.compile(r"^# expect: line=(\d+) (?:errors=(\d+) )?(.+)$")
 
 runner = CliRunner()
 
 
-def _expectation(path: Path) -> tuple[int, str]:
+def _expectation(path: Path) -> tuple[int, int, str]:
+    """(line, number of errors, message fragment) from ``# expect: line=L [errors=N] text``."""
     first = path.read_bytes().split(b"\n", 1)[0].decode()
     match = _EXPECT.match(first)
-    assert match, f"{path.name}: first line must be '# expect: line=<L> <fragment>'"
-    return int(match.group(1)), match.group(2).strip()
+    assert match, f"{path.name}: first line must be '# expect: line=<L> [errors=<N>] <fragment>'"
+    return int(match.group(1)), int(match.group(2) or 1), match.group(3).strip()
 
 
 def test_the_corpus_is_large_enough() -> None:
@@ -36,7 +37,7 @@ def test_the_corpus_is_large_enough() -> None:
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_playbook_is_rejected_with_its_message_and_line(path: Path) -> None:
-    line, fragment = _expectation(path)
+    line, count, fragment = _expectation(path)
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -46,6 +47,8 @@ def test_invalid_playbook_is_rejected_with_its_message_and_line(path: Path) -> N
         text for text in result.stderr.splitlines() if text.startswith(where) and fragment in text
     ]
     assert matching, f"expected a line starting {where!r} containing {fragment!r}:\n{result.stderr}"
+    found = [text for text in result.stderr.splitlines() if ": error: " in text]
+    assert len(found) == count, f"expected {count} error(s), got:\n{result.stderr}"
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)

@@ -66,3 +66,48 @@ def test_no_value_crashes_validation(path: tuple[Any, ...], tmp_path: Path) -> N
         except PlaybookError as exc:
             assert exc.issues, "a PlaybookError always names at least one problem"
             assert all("\n" not in str(issue) for issue in exc.issues)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: &x [*x]\n", "recursive alias"),
+        ("a: &x {b: *x}\n", "recursive alias"),
+        ("a: {<<: 5}\n", "'<<' merges mappings only"),
+        ("a: {<<: null}\n", "'<<' merges mappings only"),
+        ("cluster: " + "[" * 800 + "]" * 800 + "\n", "nested"),
+        ("cluster: " + "[" * 60 + "]" * 60 + "\n", "nested more than 50 levels"),
+        ('cluster: "\\ud800"\n', "not valid text"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                for i in range(8)
+            ),
+            "aliases expand to more than",
+        ),
+    ],
+)
+def test_hostile_yaml_is_one_clear_problem(text: str, expected: str, tmp_path: Path) -> None:
+    target = tmp_path / "p.yaml"
+    target.write_text(text)
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(target)
+    assert any(expected in issue.message for issue in caught.value.issues), caught.value.issues
+
+
+def test_anchors_and_merge_keys_shared_between_devices_are_not_duplicates(tmp_path: Path) -> None:
+    text = SEED.read_text().replace(
+        "cluster: app1-ecmp",
+        "x-defaults: &creds {username_env: F5_USER}\ncluster: app1-ecmp",
+    )
+    text = text.replace(
+        "    port: 8443\n",
+        "    port: 8443\n    credentials: {<<: *creds, password_env: F5_PASSWORD}\n",
+    )
+    target = tmp_path / "p.yaml"
+    target.write_text(text)
+    pb = load_playbook(target)
+    assert all(
+        d.credentials is not None and d.credentials.username_env == "F5_USER" for d in pb.devices
+    )

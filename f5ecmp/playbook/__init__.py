@@ -1,7 +1,7 @@
 """The playbook an operator writes: model, loading and offline validation."""
 
 from f5ecmp.playbook.checks import playbook_warnings
-from f5ecmp.playbook.loader import load_playbook, validate_source
+from f5ecmp.playbook.loader import load_playbook, load_with_warnings, validate_source
 from f5ecmp.playbook.model import (
     FLOATING_ROLES,
     VLAN_ROLES,
@@ -18,6 +18,7 @@ __all__ = [
     "Playbook",
     "VlanRole",
     "load_playbook",
+    "load_with_warnings",
     "playbook_warnings",
     "read_source",
     "validate_source",

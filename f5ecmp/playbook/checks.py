@@ -7,20 +7,24 @@ does not fail half-way through a rollout on something that could have been seen 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from f5ecmp.playbook.addresses import (
+    all_selfs,
+    check_connectivity,
+    check_floating_selfs,
+    check_self_uniqueness,
+    check_static_selfs,
+)
 from f5ecmp.playbook.model import (
-    FLOATING_ROLES,
-    VLAN_ROLES,
     Credentials,
     Playbook,
     VlanRole,
 )
 from f5ecmp.playbook.source import FieldPath, format_path
-from f5ecmp.playbook.types import IPInterface, is_fqdn
+from f5ecmp.playbook.types import is_fqdn
 
 Finding = tuple[FieldPath, str]
 MAX_DEVICES = 8  # a Sync-Failover device group holds at most eight devices
@@ -97,7 +101,7 @@ def _check_credentials(pb: Playbook) -> Iterator[Finding]:
     for path, creds in sets:
         for key in ("username_env", "password_env"):
             value = getattr(creds, key)
-            if not _ENV_NAME.match(value):
+            if not _ENV_NAME.fullmatch(value):
                 yield (*path, key), f"'{value}' is not an environment variable name"
 
 
@@ -152,128 +156,17 @@ def _check_vlans(pb: Playbook) -> Iterator[Finding]:
                 tags_on.setdefault(key, role)
 
 
-def _static_subnets(pb: Playbook) -> dict[VlanRole, IPInterface]:
-    first = pb.devices[0].static_selfs.by_role()
-    return {role: first[role].address for role in VLAN_ROLES}
-
-
-def _check_static_selfs(pb: Playbook) -> Iterator[Finding]:
-    reference = _static_subnets(pb)
-    for i, device in enumerate(pb.devices[1:], start=1):
-        for role, spec in device.static_selfs.by_role().items():
-            ref = reference[role]
-            if spec.address.network != ref.network:
-                yield (
-                    ("devices", i, "static_selfs", role),
-                    (
-                        f"{spec.address} is not in {ref.network}, the subnet of devices[0]'s {role} "
-                        "static self IP: a VLAN's static self IPs share one subnet"
-                    ),
-                )
-    roles = list(VLAN_ROLES)
-    for a, role_a in enumerate(roles):
-        for role_b in roles[a + 1 :]:
-            net_a, net_b = reference[role_a].network, reference[role_b].network
-            if net_a.version == net_b.version and net_a.overlaps(net_b):
-                yield (
-                    ("devices", 0, "static_selfs", role_b),
-                    (
-                        f"subnet {net_b} overlaps the {role_a} subnet {net_a}: each VLAN needs a "
-                        "subnet of its own"
-                    ),
-                )
-
-
-def _check_floating_selfs(pb: Playbook) -> Iterator[Finding]:
-    reference = _static_subnets(pb)
-    for i, device in enumerate(pb.devices):
-        for role, spec in device.floating_selfs.by_role().items():
-            ref = reference[role]
-            where: FieldPath = ("devices", i, "floating_selfs", role)
-            if spec.address.version != ref.version or spec.address.ip not in ref.network:
-                yield (
-                    where,
-                    (
-                        f"{spec.address} is outside {ref.network}, the subnet of the {role} static "
-                        "self IPs: a floating self IP lies in its VLAN's subnet"
-                    ),
-                )
-            elif spec.address.network.prefixlen != ref.network.prefixlen:
-                yield (
-                    where,
-                    (
-                        f"{spec.address} has prefix /{spec.address.network.prefixlen}, the {role} "
-                        f"static self IPs /{ref.network.prefixlen}: give the same netmask"
-                    ),
-                )
-
-
-def _all_selfs(pb: Playbook) -> Iterator[tuple[FieldPath, IPInterface, str, bool]]:
-    """(path, address, name, name written in the playbook) of every self IP."""
-    for i, device in enumerate(pb.devices):
-        for role, spec in device.static_selfs.by_role().items():
-            path: FieldPath = ("devices", i, "static_selfs", role)
-            yield path, spec.address, device.static_self_name(role), spec.name is not None
-        for role in FLOATING_ROLES:
-            spec = device.floating_selfs.by_role()[role]
-            path = ("devices", i, "floating_selfs", role)
-            yield path, spec.address, device.floating_self_name(role), spec.name is not None
-
-
-def _check_self_uniqueness(pb: Playbook) -> Iterator[Finding]:
-    seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, FieldPath] = {}
-    for path, address, _, _ in _all_selfs(pb):
-        if address.ip in seen:
-            yield path, f"{address.ip} is already used by {_fmt(seen[address.ip])}"
-        seen.setdefault(address.ip, path)
-    yield from _check_self_names(pb)
-
-
-def _check_self_names(pb: Playbook) -> Iterator[Finding]:
-    # Floating self IPs are synced to every device, static ones stay on theirs: a floating
-    # name must be unique in the cluster, a static name on its own device.
-    names: dict[tuple[str, str], tuple[FieldPath, bool]] = {}
-    label_clashes: set[tuple[int, int]] = set()
-    for path, _, name, written in _all_selfs(pb):
-        index = int(path[1])
-        device = pb.devices[index]
-        scopes = [d.name for d in pb.devices] if path[2] == "floating_selfs" else [device.name]
-        clash = next((names[(s, name)] for s in scopes if (s, name) in names), None)
-        for scope in scopes:
-            names.setdefault((scope, name), (path, written))
-        if clash is None:
-            continue
-        other = int(clash[0][1])
-        if pb.devices[other].name == device.name:
-            continue  # the duplicate device name is the fault, already reported
-        if written or clash[1]:
-            yield (*path, "name"), f"self IP name '{name}' is already used by {_fmt(clash[0])}"
-        elif (other, index) not in label_clashes:
-            label_clashes.add((other, index))
-            yield (
-                ("devices", index, "name"),
-                (
-                    f"devices[{other}] and devices[{index}] both start with '{device.label}', so "
-                    "their default self IP names collide: give their self IPs explicit names"
-                ),
-            )
-
-
-def _fmt(path: FieldPath) -> str:
-    return format_path(path)
-
-
 def _check_virtual_server(pb: Playbook) -> Iterator[Finding]:
     vs = pb.virtual_server
     destination = vs.destination.network
-    for path, address, _, _ in _all_selfs(pb):
+    for path, address, _, _ in all_selfs(pb):
         if address.version == destination.version and destination.overlaps(address.network):
             inside = address.network.supernet_of(destination)  # type: ignore[arg-type]
             yield (
                 ("virtual_server", "destination"),
                 (
                     f"{vs.destination} {'is inside' if inside else 'overlaps'} {address.network}, a self IP subnet "
-                    f"({_fmt(path)}): the guide puts the virtual address on a separate network "
+                    f"({format_path(path)}): the guide puts the virtual address on a separate network "
                     "reached only through routing"
                 ),
             )
@@ -282,6 +175,13 @@ def _check_virtual_server(pb: Playbook) -> Iterator[Finding]:
         yield (
             ("virtual_server", "pool"),
             f"no pool named '{vs.pool}' (the playbook's pool is '{pb.pool.name}')",
+        )
+    names = {p.rsplit("/", 1)[-1] for p in vs.profile_names}
+    clash = {"udp": "tcp", "tcp": "udp"}.get(vs.ip_protocol)
+    if clash in names:
+        yield (
+            ("virtual_server", "profiles"),
+            f"a {clash} profile cannot serve a virtual server whose protocol is {vs.ip_protocol}",
         )
     if vs.type == "stateless" and (vs.mirroring or vs.snat == "automap"):
         yield (
@@ -406,38 +306,6 @@ def _check_name_service(pb: Playbook) -> Iterator[Finding]:
             )
 
 
-def _check_connectivity(pb: Playbook) -> Iterator[Finding]:
-    for i, device in enumerate(pb.devices):
-        base: FieldPath = ("devices", i, "connectivity")
-        statics = {spec.address.ip for spec in device.static_selfs.by_role().values()}
-        given = device.connectivity
-        for key in ("config_sync_ip", "mirror_primary_ip", "mirror_secondary_ip"):
-            value = getattr(given, key)
-            if value not in (None, "none") and value not in statics:
-                yield (*base, key), f"{value} is not one of this device's static self IPs"
-        if given.failover_unicast is not None:
-            if not given.failover_unicast:
-                yield (*base, "failover_unicast"), "list at least one failover unicast address"
-            for k, address in enumerate(given.failover_unicast):
-                if address not in statics and address != device.mgmt:
-                    yield (
-                        (*base, "failover_unicast", k),
-                        (
-                            f"{address} is neither a static self IP nor the management address of this device"
-                        ),
-                    )
-                elif address in given.failover_unicast[:k]:
-                    yield (*base, "failover_unicast", k), f"{address} is listed twice"
-        if (
-            device.mirror_secondary_ip is not None
-            and device.mirror_secondary_ip == device.mirror_primary_ip
-        ):
-            yield (
-                (*base, "mirror_secondary_ip"),
-                "the secondary mirror address must differ from the primary",
-            )
-
-
 def _check_device_group(pb: Playbook) -> Iterator[Finding]:
     dg = pb.device_group
     if dg.type != "sync-failover":
@@ -494,14 +362,14 @@ _CHECKS: tuple[Callable[[Playbook], Iterator[Finding]], ...] = (
     _check_devices,
     _check_credentials,
     _check_vlans,
-    _check_static_selfs,
-    _check_floating_selfs,
-    _check_self_uniqueness,
+    check_static_selfs,
+    check_floating_selfs,
+    check_self_uniqueness,
     _check_virtual_server,
     _check_traffic_groups,
     _check_virtual_address,
     _check_name_service,
-    _check_connectivity,
+    check_connectivity,
     _check_device_group,
     _check_pool,
 )

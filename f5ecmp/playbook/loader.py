@@ -17,15 +17,24 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from f5ecmp.errors import Issue, PlaybookError
-from f5ecmp.playbook.checks import check_playbook, check_secrets
+from f5ecmp.playbook.checks import check_playbook, check_secrets, playbook_warnings
 from f5ecmp.playbook.model import Playbook
 from f5ecmp.playbook.source import FieldPath, Source, format_path, read_source
+from f5ecmp.playbook.types import clip
 
 
 def load_playbook(path: str | Path) -> Playbook:
     """Read, validate and check a playbook; raise :class:`PlaybookError` listing every problem."""
+    return load_with_warnings(path)[0]
+
+
+def load_with_warnings(path: str | Path) -> tuple[Playbook, list[Issue]]:
+    """As :func:`load_playbook`, with the warnings (things BIG-IP accepts but that are probably
+    not meant) located like errors."""
     source = read_source(Path(path))
-    return validate_source(source)
+    playbook = validate_source(source)
+    warnings = [_issue(source, p, message) for p, message in playbook_warnings(playbook)]
+    return playbook, warnings
 
 
 def validate_source(source: Source) -> Playbook:
@@ -33,12 +42,14 @@ def validate_source(source: Source) -> Playbook:
     if not isinstance(source.data, dict):
         line = source.lines.lines.get((), 1)
         raise PlaybookError([Issue(source.name, line, "", "a playbook is a mapping of keys")])
-    secrets = dict(check_secrets(source.data))
+    # Top-level keys starting with "x-" are the operator's own (YAML anchors to reuse, notes).
+    data = {k: v for k, v in source.data.items() if not str(k).startswith("x-")}
+    secrets = dict(check_secrets(data))
     issues.extend(_issue(source, path, message) for path, message in secrets.items())
     try:
-        playbook = Playbook.model_validate(source.data)
+        playbook = Playbook.model_validate(data)
     except ValidationError as exc:
-        described = _without_echoes([_describe(error) for error in exc.errors()])
+        described = _without_echoes(_without_suggested([_describe(e) for e in exc.errors()]))
         # a password key is also an unknown key: say it once, as the secret it is
         issues.extend(_issue(source, *d) for d in described if d[0] not in secrets)
         raise PlaybookError(_unique(issues), structural=True) from None
@@ -82,7 +93,7 @@ def _describe(error: ErrorDetails) -> tuple[FieldPath, str]:
     if kind == "value_error":
         return loc, str(ctx.get("error", error["msg"]))
     if kind == "literal_error":
-        return loc, f"{_show(value)} is not one of: {ctx.get('expected', '')}".replace("'", "")
+        return loc, _not_one_of(value, str(ctx.get("expected", "")))
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return loc, f"{_show(value)} is not a whole number"
     if kind in ("bool_parsing", "bool_type"):
@@ -113,12 +124,33 @@ def _without_echoes(found: list[tuple[FieldPath, str]]) -> list[tuple[FieldPath,
     return [(path, message) for path, message in found if not echoed(path, message)]
 
 
+def _without_suggested(found: list[tuple[FieldPath, str]]) -> list[tuple[FieldPath, str]]:
+    """Drop "required key is missing" for a key that an unknown key's "did you mean" names:
+    ``nam: x`` is one typo, not a typo and a missing ``name``."""
+    suggested = {
+        (*path[:-1], message.split("did you mean '", 1)[1].split("'", 1)[0])
+        for path, message in found
+        if "did you mean '" in message
+    }
+    return [(p, m) for p, m in found if not (m == "required key is missing" and p in suggested)]
+
+
+def _not_one_of(value: Any, expected: str) -> str:
+    choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+    message = f"{_show(value)} is not one of: {', '.join(choices)}"
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value.lower().replace("_", "-"), choices, n=1, cutoff=0.6)
+        if close:
+            return f"{_show(value)} is not one of BIG-IP's values (did you mean '{close[0]}'?)"
+    return message
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, dict | list):
-        return f"a {_kind_of(value)}"
-    return f"'{value}'"
+        return _kind_of(value)
+    return f"'{clip(str(value))}'"
 
 
 def _kind_of(value: Any) -> str:
@@ -128,7 +160,7 @@ def _kind_of(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"'{value}'"
+    return f"'{clip(str(value))}'"
 
 
 def _unknown_key(loc: FieldPath) -> str:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from f5ecmp.playbook.types import (
     Address,
     Destination,
     Flag,
+    Fqdn,
     Host,
     Hostname,
     InterfaceName,
     IPAddress,
     Mac,
     MemberPort,
+    MirrorAddress,
     Mtu,
     Name,
     NodeName,
@@ -30,6 +32,7 @@ from f5ecmp.playbook.types import (
     PortLockdown,
     RefName,
     SelfAddress,
+    ServerAddress,
     Timezone,
     VlanTag,
     in_range,
@@ -95,7 +98,7 @@ class Vlan(Spec):
     name: Name
     tag: VlanTag | None = Field(None, description="1-4094; omit to let BIG-IP assign one")
     customer_tag: VlanTag | None = Field(None, description="QinQ inner tag, 1-4094")
-    interfaces: Annotated[tuple[Annotated[VlanInterface, BeforeValidator(_interface_shorthand)], ...],
+    interfaces: Annotated[tuple[Annotated[VlanInterface, BeforeValidator(_interface_shorthand, json_schema_input_type=VlanInterface | str)], ...],
                           Field(min_length=1)]  # fmt: skip
     source_check: Flag = False
     mtu: Mtu = 1500
@@ -138,7 +141,9 @@ class SelfIp(Spec):
     )
 
 
-SelfIpField = Annotated[SelfIp, BeforeValidator(_address_shorthand)]
+SelfIpField = Annotated[
+    SelfIp, BeforeValidator(_address_shorthand, json_schema_input_type=SelfIp | str)
+]
 
 
 class StaticSelfs(Spec):
@@ -181,7 +186,7 @@ class Connectivity(Spec):
     )
     failover_port: Annotated[int, in_range(1, 65535, "failover port")] = 1026
     mirror_primary_ip: Address | None = Field(None, description="default: internal static self")
-    mirror_secondary_ip: Address | Literal["none"] | None = Field(
+    mirror_secondary_ip: MirrorAddress | None = Field(
         None, description="default: HA static self; 'none' for no secondary"
     )
 
@@ -189,17 +194,19 @@ class Connectivity(Spec):
 class Device(Spec):
     name: Hostname = Field(description="the device's cm device name / hostname")
     mgmt: Address = Field(description="management address")
-    port: Annotated[int, in_range(1, 65535, "port")] = 443
+    port: Annotated[Port, in_range(1, 65535, "REST port")] = 443
     credentials: Credentials | None = Field(None, description="per-device credential variables")
     static_selfs: StaticSelfs
     floating_selfs: FloatingSelfs
     traffic_group: TrafficGroup
     connectivity: Connectivity = Connectivity()
+    _label: str = PrivateAttr(default="")
 
     @property
     def label(self) -> str:
-        """The first label of the device name, used in default object names."""
-        return self.name.split(".")[0]
+        """The short name used in default object names: the device name's first label, or as
+        many labels as make it unique in the playbook (``lb.dc1.example.net`` → ``lb-dc1``)."""
+        return self._label or self.name.split(".")[0]
 
     def static_self_name(self, role: VlanRole) -> str:
         spec = self.static_selfs.by_role()[role]
@@ -238,7 +245,9 @@ class Device(Spec):
         given = self.connectivity.mirror_secondary_ip
         if given == "none":
             return None
-        return given or self.static_selfs.ha.address.ip
+        if given is not None and not isinstance(given, str):
+            return given
+        return self.static_selfs.ha.address.ip
 
 
 _ROLE_PREFIX: dict[VlanRole, str] = {"external": "ext", "internal": "int", "ha": "ha"}
@@ -261,8 +270,8 @@ class DeviceGroup(Spec):
 
 
 class PoolMember(Spec):
-    address: Address | None = Field(None, description="server address (or give fqdn)")
-    fqdn: Host | None = Field(None, description="server FQDN (or give address)")
+    address: ServerAddress | None = Field(None, description="server address (or give fqdn)")
+    fqdn: Fqdn | None = Field(None, description="server FQDN (or give address)")
     port: MemberPort
     name: NodeName | None = Field(None, description="node name; default: the address or FQDN")
     auto_populate: Flag = Field(True, description="FQDN nodes: one ephemeral member per DNS answer")
@@ -294,7 +303,15 @@ class VirtualServer(Spec):
     snat: Literal["automap", "none"] = "automap"
     mirroring: Flag = True
     pool: Name | None = Field(None, description="default pool; default: the playbook's pool")
-    profiles: tuple[RefName, ...] = ("tcp",)
+    profiles: tuple[RefName, ...] | None = Field(
+        None, description="default: the protocol's profile (tcp, udp, sctp; fastL4 for any)"
+    )
+
+    @property
+    def profile_names(self) -> tuple[str, ...]:
+        if self.profiles is not None:
+            return self.profiles
+        return ({"any": "fastL4"}.get(self.ip_protocol, self.ip_protocol),)
 
 
 class VirtualAddress(Spec):
@@ -324,6 +341,13 @@ class Playbook(Spec):
     virtual_server: VirtualServer
     virtual_address: VirtualAddress = VirtualAddress()
 
+    @model_validator(mode="after")
+    def _name_labels(self) -> Playbook:
+        labels = _unique_labels([d.name for d in self.devices])
+        for device, label in zip(self.devices, labels, strict=True):
+            device._label = label
+        return self
+
     @property
     def authority(self) -> Device:
         return self.devices[0]
@@ -342,3 +366,16 @@ class Playbook(Spec):
     @property
     def default_pool(self) -> str:
         return self.virtual_server.pool or self.pool.name
+
+
+def _unique_labels(names: list[str]) -> list[str]:
+    """Per name, the fewest leading labels (joined by '-') that no other name shares."""
+    split = [name.split(".") for name in names]
+    out = []
+    for i, labels in enumerate(split):
+        others = [other for j, other in enumerate(split) if j != i]
+        depth = 1
+        while depth < len(labels) and any(other[:depth] == labels[:depth] for other in others):
+            depth += 1
+        out.append("-".join(labels[:depth]))
+    return out

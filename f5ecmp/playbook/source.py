@@ -13,6 +13,7 @@ name) into numbers. So the file is *composed* into YAML nodes and converted here
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,13 @@ class LineMap:
     def line_of(self, path: FieldPath) -> int:
         """The line of ``path``, or of its nearest written ancestor (for a missing key).
 
-        A top-level key that is missing belongs to the file as a whole: line 0.
+        A top-level key that is missing is reported on line 1.
         """
         for end in range(len(path), 0, -1):
             line = self.lines.get(path[:end])
             if line is not None:
                 return line
-        return 0
+        return 1
 
 
 @dataclass
@@ -82,16 +83,18 @@ def read_source(path: Path) -> Source:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise PlaybookError([_yaml_issue(name, exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
-        raise PlaybookError([Issue(name, 0, "", f"not valid YAML: {exc}")]) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise PlaybookError(
+            [Issue(name, 0, "", f"not a usable YAML playbook: {message}")]
+        ) from None
     if node is None:
         raise PlaybookError([Issue(name, 0, "", "the file is empty: a playbook is a mapping")])
-    issues: list[Issue] = []
-    lines = LineMap()
-    data = _convert(node, (), lines, issues, name)
-    if issues:
-        raise PlaybookError(issues)
-    return Source(path=path, data=data, lines=lines)
+    converter = _Converter(name)
+    data = converter.convert(node, ())
+    if converter.issues:
+        raise PlaybookError(converter.issues)
+    return Source(path=path, data=data, lines=converter.lines)
 
 
 def _read_text(path: Path) -> str:
@@ -99,7 +102,8 @@ def _read_text(path: Path) -> str:
     if path.is_dir():
         raise PlaybookError([Issue(name, 0, "", "is a directory, not a playbook file")])
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_BYTES + 1)  # never read a device file such as /dev/zero whole
     except FileNotFoundError:
         raise PlaybookError([Issue(name, 0, "", "no such file")]) from None
     except PermissionError:
@@ -107,7 +111,15 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise PlaybookError([Issue(name, 0, "", f"cannot be read: {exc.strerror}")]) from None
     if len(raw) > _MAX_BYTES:
-        raise PlaybookError([Issue(name, 0, "", f"is {len(raw)} bytes: too large for a playbook")])
+        raise PlaybookError(
+            [Issue(name, 0, "", f"is larger than {_MAX_BYTES} bytes: not a playbook")]
+        )
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec).removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                break
     if b"\x00" in raw:
         raise PlaybookError([Issue(name, 0, "", "is a binary file, not a YAML playbook")])
     try:
@@ -136,47 +148,112 @@ def _yaml_issue(name: str, exc: yaml.MarkedYAMLError) -> Issue:
     line = mark.line + 1 if mark is not None else 0
     problem = exc.problem or "syntax error"
     context = f" ({exc.context})" if exc.context else ""
-    return Issue(name, line, "", f"YAML syntax error: {problem}{context}")
+    started = ""
+    if exc.context_mark is not None and exc.problem_mark is not None:
+        begun = exc.context_mark.line + 1
+        if begun != line:
+            started = f"; it began on line {begun} (an unclosed quote or bracket there?)"
+    return Issue(name, line, "", f"YAML syntax error: {problem}{context}{started}")
 
 
-def _convert(node: Node, path: FieldPath, lines: LineMap, issues: list[Issue], name: str) -> Any:
-    lines.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, MappingNode):
-        return _convert_mapping(node, path, lines, issues, name)
-    if isinstance(node, SequenceNode):
-        return [
-            _convert(item, (*path, index), lines, issues, name)
-            for index, item in enumerate(node.value)
-        ]
-    assert isinstance(node, ScalarNode)
-    if node.tag == _NULL_TAG:
-        return None
-    return str(node.value)
+class _Converter:
+    """YAML nodes → plain data, with every field path's line.
 
+    Aliases are followed, but a value that contains itself, a file that expands to more than
+    ``MAX_VALUES`` values (an "alias bomb") or nests deeper than ``MAX_DEPTH`` is refused.
+    """
 
-def _convert_mapping(
-    node: MappingNode, path: FieldPath, lines: LineMap, issues: list[Issue], name: str
-) -> dict[str, Any]:
-    # Resolve YAML merge keys (``<<: *defaults``) the way PyYAML's own constructor does: the
-    # merged pairs come first and keys written in the mapping itself override them.
-    written = {id(key) for key, _ in node.value}
-    yaml.SafeLoader("").flatten_mapping(node)
-    out: dict[str, Any] = {}
-    first_seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL_TAG:
-            issues.append(Issue(name, key_line, format_path(path), "keys must be plain names"))
-            continue
-        key = str(key_node.value)
-        child = (*path, key)
-        if key in first_seen and id(key_node) in written:
-            message = f"duplicate key '{key}' (first given on line {first_seen[key]})"
-            issues.append(Issue(name, key_line, format_path(child), message))
-            continue
-        if id(key_node) in written:
-            first_seen[key] = key_line
-        lines.lines[child] = key_line
-        # The key's line (set above) wins over where a nested block starts.
-        out[key] = _convert(value_node, child, lines, issues, name)
-    return out
+    MAX_VALUES = 200_000
+    MAX_DEPTH = 50
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines = LineMap()
+        self.issues: list[Issue] = []
+        self._values = 0
+        self._open: set[int] = set()
+
+    def _fail(self, node: Node, message: str) -> None:
+        raise PlaybookError([Issue(self.name, node.start_mark.line + 1, "", message)])
+
+    def convert(self, node: Node, path: FieldPath) -> Any:
+        self._values += 1
+        if self._values > self.MAX_VALUES:
+            self._fail(
+                node, f"aliases expand to more than {self.MAX_VALUES} values: not a playbook"
+            )
+        if len(path) > self.MAX_DEPTH:
+            self._fail(node, f"nested more than {self.MAX_DEPTH} levels deep: not a playbook")
+        if id(node) in self._open:
+            self._fail(node, "an alias refers to a value that contains it (a recursive alias)")
+        self.lines.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        self._open.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
+            return self._mapping(node, path)
+        finally:
+            self._open.discard(id(node))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _NULL_TAG:
+            return None
+        text = str(node.value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self._fail(node, "a value holds a character that is not valid text (a lone surrogate)")
+        return text
+
+    def _pairs(self, node: MappingNode) -> list[tuple[Node, Node, bool]]:
+        """The mapping's pairs with merge keys (``<<: *defaults``) resolved, without changing
+        the node (aliased nodes are shared): merged pairs first, each flagged as merged, then
+        the pairs written here, which override them."""
+        merged: list[tuple[Node, Node, bool]] = []
+        written: list[tuple[Node, Node, bool]] = []
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.tag == "tag:yaml.org,2002:merge":
+                sources = value.value if isinstance(value, SequenceNode) else [value]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        self._fail(
+                            key, "'<<' merges mappings only: give it a mapping or an alias of one"
+                        )
+                    if id(source) in self._open:
+                        self._fail(
+                            key, "an alias refers to a value that contains it (a recursive alias)"
+                        )
+                    self._open.add(id(source))
+                    try:
+                        merged.extend((k, v, True) for k, v, _ in self._pairs(source))
+                    finally:
+                        self._open.discard(id(source))
+            else:
+                written.append((key, value, False))
+        return merged + written
+
+    def _mapping(self, node: MappingNode, path: FieldPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node, merged in self._pairs(node):
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL_TAG:
+                self.issues.append(
+                    Issue(self.name, key_line, format_path(path), "keys must be plain names")
+                )
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in first_seen and not merged:
+                message = f"duplicate key '{key}' (first given on line {first_seen[key]})"
+                self.issues.append(Issue(self.name, key_line, format_path(child), message))
+                continue
+            if not merged:
+                first_seen[key] = key_line
+            self.lines.lines[child] = key_line
+            # The key's line (set above) wins over where a nested block starts.
+            out[key] = self.convert(value_node, child)
+        return out

@@ -55,7 +55,9 @@ def desired_body(pb: Playbook) -> dict[str, Any]:
         "pool": f"/{pb.partition}/{pb.default_pool}",
         "sourceAddressTranslation": {"type": vs.snat},
         "mirror": "enabled" if vs.mirroring else "disabled",
-        "profiles": [{"name": p if p.startswith("/") else f"/Common/{p}"} for p in vs.profiles],
+        "profiles": [
+            {"name": p if p.startswith("/") else f"/Common/{p}"} for p in vs.profile_names
+        ],
     }
     if vs.type in _TYPE_FLAGS:
         body[_TYPE_FLAGS[vs.type]] = True
