@@ -43,7 +43,12 @@ def diff(current: dict[str, Any], target: Target) -> list[Change]:
     device = target.device
     mgmt = str(device.mgmt)
     port = device.connectivity.failover_port
-    want_unicast = [{"ip": str(ip), "port": port} for ip in device.failover_unicast]
+    # BIG-IP takes the management address only as the literal "management-ip": a unicast
+    # address must otherwise be one of the device's self IPs (reference §4.5).
+    want_unicast = [
+        {"ip": "management-ip" if str(ip) == mgmt else str(ip), "port": port}
+        for ip in device.failover_unicast
+    ]
     secondary = device.mirror_secondary_ip
     fields = []
     if _addr(current.get("configsyncIp")) != str(device.config_sync_ip):

@@ -78,7 +78,7 @@ def test_connectivity_sets_the_guides_addresses() -> None:
     )
     assert change.body == {
         "configsyncIp": "10.1.1.7",
-        "unicastAddress": [{"ip": "10.2.1.7", "port": 1026}, {"ip": "127.0.1.2", "port": 1026}],
+        "unicastAddress": [{"ip": "10.2.1.7", "port": 1026}, {"ip": "management-ip", "port": 1026}],
         "mirrorIp": "10.1.1.7",
         "mirrorSecondaryIp": "10.2.1.7",
     }
