@@ -55,9 +55,10 @@ def diff(current: dict[str, Any], target: Target) -> list[Change]:
         fields.append(
             FieldChange("configsyncIp", current.get("configsyncIp"), str(device.config_sync_ip))
         )
-    if _unicast(current.get("unicastAddress"), mgmt) != sorted(
-        (u["ip"], port) for u in want_unicast
-    ):
+    wanted_pairs = sorted(
+        (mgmt if u["ip"] == "management-ip" else u["ip"], port) for u in want_unicast
+    )
+    if _unicast(current.get("unicastAddress"), mgmt) != wanted_pairs:
         fields.append(
             FieldChange("unicastAddress", _show(current.get("unicastAddress")), want_unicast)
         )
