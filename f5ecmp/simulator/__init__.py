@@ -1,0 +1,1 @@
+"""A simulated BIG-IP cluster that speaks iControl REST."""
