@@ -320,7 +320,7 @@ def test_standby_moves_a_group_to_its_next_device(ecmp: Cluster) -> None:
 
 
 def test_forced_offline_and_back_online(ecmp: Cluster, clock: FakeClock) -> None:
-    a, b, c = devices(ecmp)
+    a, b, _ = devices(ecmp)
     commands.failover(ecmp, a, {"command": "run", "utilCmdArgs": "offline"})
     ecmp.tick()
     assert ecmp.failover.device_state(a) == "forced-offline"
