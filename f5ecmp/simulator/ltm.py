@@ -250,8 +250,7 @@ class PoolRules(Rules):
         node, port = names.member_parts(name)
         key = names.full_path(f"{names.base_name(names.full_path(node))}:{port}")
         if key in parent.children.get(sub, {}):
-            raise errors.already_exists(
-                "Pool Member", f"{parent.full_path} {names.full_path(node)} {port}")
+            raise errors.already_exists("Pool Member", self.child_display(parent, sub, key))
         child = Obj("ltm/pool/members", key, member_defaults())
         child.props["address"] = member_address(dev, node, member)
         parent.children.setdefault(sub, {})[key] = child
@@ -280,6 +279,11 @@ class PoolRules(Rules):
                 child.props[key] = node_rules.coerce(key, value)
             else:
                 raise errors.unexpected_property("/ltm/pool/members/", key, value)
+
+    def child_display(self, parent: Obj, sub: str, key: str) -> str:
+        """`/Common/web /Common/10.0.0.1 80` [F]."""
+        node, port = names.member_parts(key)
+        return f"{parent.full_path} {names.full_path(node)} {port}"
 
     def after_write(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         for member in obj.child_list("members"):

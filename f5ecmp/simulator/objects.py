@@ -105,6 +105,10 @@ class Rules:
     def remove_child(self, dev: Device, parent: Obj, sub: str, child: Obj) -> None:
         del parent.children[sub][child.full_path]
 
+    def child_display(self, parent: Obj, sub: str, key: str) -> str:
+        """How mcpd names a subcollection item in its messages."""
+        return key
+
     # --- input handling --------------------------------------------------------------------
     def accepted(self, dev: Device, full_path: str, existing: Obj | None) -> frozenset[str]:
         known = frozenset(existing.props) if existing is not None else frozenset()
@@ -252,7 +256,8 @@ def find(dev: Device, rules: Rules, full_path: str) -> Obj:
 def find_child(rules: Rules, parent: Obj, sub: str, key: str) -> Obj:
     child = parent.children.get(sub, {}).get(key)
     if child is None:
-        raise errors.not_found(rules.child_type_names.get(sub, sub), key)
+        raise errors.not_found(rules.child_type_names.get(sub, sub),
+                               rules.child_display(parent, sub, key))
     return child
 
 
