@@ -136,13 +136,16 @@ def serve(cluster: Cluster, *, port_base: int | None = None, ephemeral_ports: bo
             urls[name] = url_for(host, listener.port)
         for listener in listeners:
             threading.Thread(target=listener.serve_forever, name=listener.device,
-                             kwargs={"poll_interval": 0.1}, daemon=True).start()
+                             kwargs={"poll_interval": 0.05}, daemon=True).start()
             running.append(listener)
         yield SimServer(cluster, app, Endpoints(ca.bundle, urls))
     finally:
+        stoppers = [threading.Thread(target=listener.shutdown) for listener in running]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
         for listener in listeners:
-            if listener in running:
-                listener.shutdown()
             listener.close_connections()
             listener.server_close()
         if tls_dir is None:

@@ -37,7 +37,8 @@ class Obj:
         return self.full_path.split("/")[1] if self.full_path.startswith("/") else None
 
     def child_list(self, sub: str) -> list[Obj]:
-        return list(self.children.get(sub, {}).values())
+        """Subcollection items in name order, as devices list them."""
+        return sorted(self.children.get(sub, {}).values(), key=lambda c: c.full_path)
 
 
 class ConfigStore:

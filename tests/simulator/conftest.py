@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from simclient import Rest
 from simsteps import SEED, build_ecmp
 
 from f5ecmp.simulator.clock import FakeClock
 from f5ecmp.simulator.cluster import Cluster, Timing
 from f5ecmp.simulator.device import Device
+from f5ecmp.simulator.serve import SimServer, serve
 
 
 @pytest.fixture
@@ -37,3 +40,25 @@ def ecmp(cluster: Cluster) -> Cluster:
 @pytest.fixture
 def status() -> Callable[[Cluster, Device], str]:
     return lambda cluster, dev: cluster.sync.report(dev).status
+
+
+@pytest.fixture
+def served(cluster: Cluster) -> Iterator[SimServer]:
+    """The seed cluster served on free loopback ports (tests may run side by side)."""
+    with serve(cluster, ephemeral_ports=True) as server:
+        yield server
+
+
+@pytest.fixture
+def rest(served: SimServer) -> Iterator[Callable[..., Rest]]:
+    """`rest("bigip-a.example.net")` → a logged-in client of that device."""
+    clients: list[Rest] = []
+
+    def make(device: str = "bigip-a.example.net", **kwargs: Any) -> Rest:
+        client = Rest(served.devices[device], str(served.ca_bundle), **kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

@@ -80,7 +80,7 @@ def render_object(dev: Device, kind: Kind, obj: Obj, view: View, top: bool = Fal
         ref: dict[str, Any] = {"link": view.link(f"{path}/{sub}"), "isSubcollection": True}
         if view.expand and sub in obj.children:
             ref["items"] = [render_child(dev, kind, obj, sub, c, view)
-                            for c in obj.children[sub].values()]
+                            for c in obj.child_list(sub)]
         out[f"{sub}Reference"] = ref
     return out
 
