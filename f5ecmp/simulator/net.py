@@ -193,6 +193,7 @@ class SelfIpRules(Rules):
         if dev.store.get("cm/traffic-group", obj.props["trafficGroup"]) is None:
             raise errors.traffic_group_missing(obj.props["trafficGroup"])
         mine = names.parse_self_address(obj.props["address"])
+        route_domain_exists(dev, mine.route_domain)
         for other in dev.store.items(self.kind.path):
             if other.full_path != obj.full_path and \
                     names.parse_self_address(other.props["address"]).ip == mine.ip:
@@ -209,6 +210,14 @@ class SelfIpRules(Rules):
     def is_synced(self, obj: Obj) -> bool:
         return obj.props.get("trafficGroup") != LOCAL_ONLY and obj.props.get("floating") == \
             "enabled"
+
+
+def route_domain_exists(dev: Device, suffix: str) -> None:
+    """`%N` must name an existing route domain (only route domain 0 exists on a fresh
+    device) [I]."""
+    if suffix and not any(str(rd.props.get("id")) == suffix[1:]
+                          for rd in dev.store.items("net/route-domain")):
+        raise errors.reference_missing("route domain", f"/Common/{suffix[1:]}")
 
 
 def static_subnet_holds(dev: Device, floating: Obj) -> bool:
@@ -247,11 +256,24 @@ def allow_service(value: Any) -> str | list[str] | None:
 
 
 class RouteDomainRules(Rules):
-    """`net/route-domain`: route domain 0, read by clients resolving `%rd` suffixes [C]."""
+    """`net/route-domain`: route domain 0 from the factory; others may be created so that
+    `%N` addresses can refer to them [C]."""
 
     kind = Kind("net/route-domain", "route domain")
-    creatable = False
-    deletable = False
+    optional = frozenset({"description", "id", "vlans"})
+    switches = frozenset({"strict"})
+    ranges = table({"id": (0, 65534), "connectionLimit": (0, 4294967295)})
+
+    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
+        return {"connectionLimit": 0, "strict": "enabled"}
+
+    def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
+        if "id" not in obj.props:
+            raise errors.missing_property("route domain", "id")
+
+    def check_delete(self, dev: Device, obj: Obj) -> None:
+        if obj.props["id"] == 0:
+            raise errors.method_not_supported("DELETE", "/tm/net/route-domain/0")
 
 
 class TunnelProfileRules(Rules):

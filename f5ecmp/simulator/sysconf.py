@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from .device import Device
     from .store import Obj
 
+# The default file-access prefixes of global settings [F].
+FILE_BLACKLIST = " ".join(f"{{{p}}}" for p in (
+    "/shared/3dns/", "/shared/bin/", "/shared/core/", "/shared/datasync/", "/shared/em/",
+    "/shared/GeoIP/", "/shared/images/", "/shared/lib/", "/shared/lib64/", "/shared/log/",
+    "/shared/lost+found/", "/shared/mgmt/", "/shared/nfb/", "/shared/ssh/", "/shared/statsd/",
+    "/shared/tmstat/", "/shared/vadc/", "/config/aaa/", "/config/big3d/", "/config/bigip/",
+    "/config/filestore/", "/config/gtm/", "/config/httpd/", "/config/ntp.conf",
+    "/config/rndc.key", "/config/ssh/", "/config/ssl/"))
 PROVISION_LEVELS = frozenset({"none", "minimum", "nominal", "dedicated", "custom"})
 
 
@@ -44,7 +52,12 @@ def dns_defaults() -> dict[str, Any]:
 
 def global_settings_defaults(hostname: str) -> dict[str, Any]:
     return {"awsApiMaxConcurrency": 1, "consoleInactivityTimeout": 0, "customAddr": "none",
-            "failsafeAction": "go-offline-restart-tm", "guiSecurityBanner": "enabled",
+            "failsafeAction": "go-offline-restart-tm",
+            "fileBlacklistPathPrefix": FILE_BLACKLIST, "fileBlacklistReadOnlyPathPrefix":
+            "{/etc/shadow}", "fileLocalPathPrefix": "{/shared/} {/tmp/}",
+            "fileWhitelistPathPrefix": "{/var/local/scf} {/tmp/} {/shared/} {/config/} "
+            "{/usr/share/aws/}",
+            "guiSecurityBanner": "enabled",
             "guiSecurityBannerText": "Welcome to the BIG-IP Configuration Utility.\n\n"
             "Log in with your username and password using the fields on the left.",
             "guiSetup": "disabled", "hostAddrMode": "management", "hostname": hostname,

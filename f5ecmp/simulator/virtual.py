@@ -13,6 +13,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from . import errors, names
+from .net import route_domain_exists
 from .objects import Kind, Rules, ref_path, table
 from .store import Obj
 
@@ -263,6 +264,7 @@ class VirtualAddressRules(Rules):
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         if "address" not in obj.props:
             raise errors.missing_property("Virtual Address", "address")
+        route_domain_exists(dev, names.split_route_domain(obj.props["address"])[1])
         if dev.store.get("cm/traffic-group", obj.props["trafficGroup"]) is None:
             raise errors.traffic_group_missing(obj.props["trafficGroup"])
         if obj.props["arp"] == "enabled" and obj.props["spanning"] == "enabled":

@@ -179,6 +179,10 @@ def test_delete_pool_used_by_a_virtual(rest: Client) -> None:
 
 def test_route_domain_names_are_addressed_with_percent_25(rest: Client) -> None:
     client = rest()
+    missing = error(client.post(VA, {"name": "10.1.1.1%2", "address": "10.1.1.1%2"}), 400)
+    assert missing["message"] == "01020036:3: The requested route domain (/Common/2) was not " \
+                                 "found."
+    client.ok("POST", "/mgmt/tm/net/route-domain", {"name": "rd2", "id": 2})
     client.ok("POST", VA, {"name": "10.1.1.1%2", "address": "10.1.1.1%2"})
     body = client.ok("GET", f"{VA}/~Common~10.1.1.1%252")
     assert body["fullPath"] == "/Common/10.1.1.1%2"
