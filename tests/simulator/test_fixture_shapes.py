@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,13 @@ from f5ecmp.simulator.cluster import Cluster, SimDevice
 from f5ecmp.simulator.rest.app import SimApp
 from f5ecmp.simulator.rest.base import Request
 
-FIXTURES = Path("/work/shared/fixtures/bigip")
+# The captures live beside the repository (`../shared/fixtures/bigip`), not in it: their
+# licences (GPL-3.0, MIT, Apache-2.0) differ from the project's.
+FIXTURES = Path(os.environ.get("F5ECMP_BIGIP_FIXTURES") or
+                Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "bigip")
+pytestmark = pytest.mark.skipif(
+    not FIXTURES.is_dir(),
+    reason=f"captured BIG-IP fixtures not found at {FIXTURES} (set F5ECMP_BIGIP_FIXTURES)")
 A, B = "bigip1.local.net", "bigip2.local.net"
 AUTH = {"authorization": "Basic " + base64.b64encode(b"admin:admin").decode()}
 
