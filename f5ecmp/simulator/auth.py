@@ -1,0 +1,127 @@
+"""Users and tokens of one device (reference §3).
+
+A token is 26 upper-case alphanumerics, lives `timeout` seconds (1200 by default, at most
+36000) from its start, and is sent back as `X-F5-Auth-Token`. The `token_ttl_s` fault shortens
+every token's life so a client's refresh path can be exercised.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from . import errors
+from .clock import Clock
+
+DEFAULT_TIMEOUT = 1200
+MAX_TIMEOUT = 36000
+# The login reference of the `tmos` provider is the same on every device [F].
+TMOS_PROVIDER_UUID = "1f44a60e-11a7-3c51-a49f-82983026b41b"
+TOKEN_ALPHABET = string.ascii_uppercase + string.digits
+
+
+@dataclass
+class Token:
+    token: str
+    user: str
+    provider: str
+    start: float
+    timeout: int
+    address: str
+    generation: int = 1
+    last_update: float = 0.0
+
+    def expires(self) -> float:
+        return self.start + self.timeout
+
+    def item(self) -> dict[str, Any]:
+        """The token as `/mgmt/shared/authz/tokens/<t>` renders it [F]."""
+        start_ms = int(self.start * 1000)
+        stamp = datetime.datetime.fromtimestamp(start_ms / 1000, datetime.UTC)
+        return {
+            "token": self.token, "name": self.token, "userName": self.user,
+            "authProviderName": self.provider,
+            "user": {"link": f"https://localhost/mgmt/shared/authz/users/{self.user}"},
+            "timeout": self.timeout,
+            "startTime": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{start_ms % 1000:03d}+0000",
+            "address": self.address, "partition": "[All]", "generation": self.generation,
+            "lastUpdateMicros": int((self.last_update or self.start) * 1_000_000),
+            "expirationMicros": start_ms * 1000 + self.timeout * 1_000_000,
+            "kind": "shared:authz:tokens:authtokenitemstate",
+            "selfLink": f"https://localhost/mgmt/shared/authz/tokens/{self.token}",
+        }
+
+
+class Auth:
+    """Local users and the tokens issued to them."""
+
+    def __init__(self, users: dict[str, str], clock: Clock, seed: str) -> None:
+        self.users = dict(users)
+        self.clock = clock
+        self.tokens: dict[str, Token] = {}
+        self.ttl_override: float | None = None
+        self._random = random.Random(seed)
+
+    def check_password(self, user: str, password: str) -> bool:
+        return user in self.users and self.users[user] == password
+
+    def login(self, body: dict[str, Any], address: str) -> dict[str, Any]:
+        """`POST /mgmt/shared/authn/login` → the login response [F]."""
+        user = body.get("username")
+        password = body.get("password")
+        provider = body.get("loginProviderName") or "tmos"
+        if not isinstance(user, str) or not isinstance(password, str) or \
+                not self.check_password(user, password):
+            echo = {k: v for k, v in body.items() if k != "password"}
+            echo.update({"generation": 0, "lastUpdateMicros": 0})
+            raise errors.login_failed(json.dumps(echo, separators=(",", ":")))
+        timeout = DEFAULT_TIMEOUT
+        if self.ttl_override is not None:
+            timeout = max(0, int(self.ttl_override))
+        value = "".join(self._random.choice(TOKEN_ALPHABET) for _ in range(26))
+        token = Token(value, user, str(provider), self.clock.now(), timeout, address)
+        self.tokens[value] = token
+        return {
+            "username": user,
+            "loginReference": {"link": "https://localhost/mgmt/cm/system/authn/providers/tmos/"
+                                       f"{TMOS_PROVIDER_UUID}/login"},
+            "loginProviderName": provider,
+            "token": token.item(),
+            "generation": 0,
+            "lastUpdateMicros": 0,
+        }
+
+    def lookup(self, value: str) -> Token:
+        """The live token, or the "does not exist" 401 [D]."""
+        token = self.tokens.get(value)
+        now = self.clock.now()
+        if token is not None:
+            life = token.timeout
+            if self.ttl_override is not None:
+                life = min(life, int(self.ttl_override))
+            if now < token.start + life:
+                return token
+            del self.tokens[value]
+        raise errors.token_unknown()
+
+    def set_timeout(self, value: str, timeout: Any) -> Token:
+        token = self.lookup(value)
+        try:
+            seconds = int(timeout)
+        except (TypeError, ValueError):
+            raise errors.invalid_value("timeout", timeout) from None
+        if not 0 < seconds <= MAX_TIMEOUT:
+            raise errors.token_timeout_too_large(timeout)
+        token.timeout = seconds
+        token.generation += 1
+        token.last_update = self.clock.now()
+        return token
+
+    def delete(self, value: str) -> Token:
+        token = self.lookup(value)
+        del self.tokens[value]
+        return token

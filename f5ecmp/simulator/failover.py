@@ -1,0 +1,185 @@
+"""Where each floating traffic group is active (reference §5.3, §5.4; guide, "Creating traffic
+groups for failover").
+
+A failover domain is a sync-failover device group (or a device on its own). In a domain, a
+traffic group can be active on the members that hold its definition and are available (up,
+or down for less than the detection time, and not forced offline). It stays where it is until
+that device becomes unavailable or is told to go standby, then moves to the first available
+device of its HA order (devices outside the order after it). With auto failback, once the
+first device of the order is available again, the group moves back after `autoFailbackTime`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import errors, names
+from .cm import LOCAL_ONLY, failover_groups
+from .device import Device
+from .store import Obj
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+
+@dataclass
+class TgState:
+    active: str | None
+    previous: str | None = None
+    failback_at: float | None = None
+
+
+@dataclass
+class TgRow:
+    """One (traffic group, device) line of `cm/traffic-group/stats`."""
+
+    traffic_group: str
+    device: str
+    failover_state: str
+    next_active: bool
+    previous_active: bool
+
+
+@dataclass
+class Domain:
+    key: str
+    members: list[Device] = field(default_factory=list)
+
+
+def domain_key(dev: Device) -> str:
+    for group in failover_groups(dev):
+        if dev.full_name in group.children.get("devices", {}):
+            return group.full_path
+    return f"standalone:{dev.name}"
+
+
+def floating_groups(dev: Device) -> list[Obj]:
+    return [tg for tg in dev.store.items("cm/traffic-group")
+            if tg.props.get("isFloating") == "true" and tg.full_path != LOCAL_ONLY]
+
+
+class Failover:
+    """Active/standby state of every floating traffic group, per failover domain."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.states: dict[tuple[str, str], TgState] = {}
+
+    def domains(self) -> dict[str, Domain]:
+        out: dict[str, Domain] = {}
+        for dev in self.cluster.devices.values():
+            key = domain_key(dev)
+            out.setdefault(key, Domain(key)).members.append(dev)
+        return out
+
+    def ranking(self, domain: Domain, tg: str) -> list[Device]:
+        """Holders of `tg` in HA-order order, then the other holders."""
+        holders = [m for m in domain.members if m.store.get("cm/traffic-group", tg)]
+        state = self.states.get((domain.key, tg))
+        source = next((m for m in holders if state and m.name == state.active), None)
+        definition = (source or holders[0]).store.get("cm/traffic-group", tg) if holders else None
+        order = [names.base_name(d) for d in (definition.props.get("haOrder", [])
+                                              if definition else [])]
+        by_name = {m.name: m for m in holders}
+        first = [by_name[n] for n in order if n in by_name]
+        return first + [m for m in holders if m not in first]
+
+    def recompute(self) -> None:
+        now = self.cluster.clock.now()
+        live: set[tuple[str, str]] = set()
+        for domain in self.domains().values():
+            tgs = {tg.full_path for m in domain.members for tg in floating_groups(m)}
+            for tg in sorted(tgs):
+                live.add((domain.key, tg))
+                self._place(domain, tg, now)
+        for key in set(self.states) - live:
+            del self.states[key]
+
+    def _place(self, domain: Domain, tg: str, now: float) -> None:
+        ranking = self.ranking(domain, tg)
+        candidates = [m for m in ranking if self.cluster.available(m)]
+        state = self.states.get((domain.key, tg))
+        if state is None:
+            state = self._seed(tg, ranking, candidates)
+            self.states[(domain.key, tg)] = state
+        if state.active not in {c.name for c in candidates}:
+            self._move(state, candidates[0].name if candidates else None)
+            return
+        definition = ranking[0].store.get("cm/traffic-group", tg)
+        order = definition.props.get("haOrder", []) if definition else []
+        home = names.base_name(order[0]) if order else None
+        wants_back = (definition is not None and
+                      definition.props.get("autoFailbackEnabled") == "true" and
+                      home in {c.name for c in candidates} and home != state.active)
+        if not wants_back or definition is None:
+            state.failback_at = None
+        elif state.failback_at is None:
+            state.failback_at = now + int(definition.props.get("autoFailbackTime", 60))
+            self.cluster.schedule(state.failback_at - now, self.recompute, f"failback {tg}")
+        elif now >= state.failback_at:
+            self._move(state, home)
+
+    def _seed(self, tg: str, ranking: list[Device], candidates: list[Device]) -> TgState:
+        """A domain that just formed keeps the group where one of its members had it."""
+        before = {s.active for (_, name), s in self.states.items() if name == tg}
+        for dev in ranking:
+            if dev in candidates and dev.name in before:
+                return TgState(dev.name)
+        return TgState(candidates[0].name if candidates else None)
+
+    @staticmethod
+    def _move(state: TgState, to: str | None) -> None:
+        if state.active != to:
+            state.previous = state.active
+        state.active = to
+        state.failback_at = None
+
+    # --- commands and reads ---------------------------------------------------------------
+    def standby(self, dev: Device, tg: str | None) -> None:
+        """`run sys failover standby [traffic-group X]` on `dev`."""
+        domain = self.domains()[domain_key(dev)]
+        groups = [tg] if tg else [t for (d, t), s in self.states.items()
+                                  if d == domain.key and s.active == dev.name]
+        for group in groups:
+            state = self.states.get((domain.key, group))
+            if state is None or state.active != dev.name:
+                raise errors.failover_not_active(group)
+            others = [m for m in self.ranking(domain, group)
+                      if m is not dev and self.cluster.available(m)]
+            if others:
+                self._move(state, others[0].name)
+
+    def active_groups(self, dev: Device) -> list[str]:
+        key = domain_key(dev)
+        return sorted(t for (d, t), s in self.states.items() if d == key and s.active == dev.name)
+
+    def rows(self, dev: Device, only: str | None = None) -> list[TgRow]:
+        """`cm/traffic-group/stats` as `dev` reports it."""
+        domain = self.domains()[domain_key(dev)]
+        rows = []
+        for tg in floating_groups(dev):
+            if only and tg.full_path != only:
+                continue
+            state = self.states.get((domain.key, tg.full_path), TgState(None))
+            ranking = self.ranking(domain, tg.full_path)
+            nxt = next((m.name for m in ranking
+                        if m.name != state.active and self.cluster.available(m)), None)
+            for member in ranking:
+                if member.name == state.active:
+                    label = "active"
+                elif self.cluster.available(member):
+                    label = "standby"
+                else:
+                    label = "offline"  # [I] a device that stopped answering
+                rows.append(TgRow(tg.full_path, member.full_name, label,
+                                  member.name == nxt, member.name == state.previous))
+        return rows
+
+    def device_state(self, dev: Device) -> str:
+        """`failoverState` of a `cm/device` record."""
+        if dev.forced_offline:
+            return "forced-offline"
+        if not self.cluster.available(dev):
+            return "offline"
+        return "active" if self.active_groups(dev) else "standby"

@@ -1,0 +1,334 @@
+"""Local traffic objects: monitors, profiles, nodes and pools (+ `members`).
+
+The guide's "Creating a server pool" section. Everything here travels with config sync
+(reference §5.1). Health monitoring is not performed: the simulator never connects to a data
+plane address, so members and nodes report `state "unchecked"`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from . import errors, names
+from .objects import Kind, Rules, int_in_range, ref_path, table
+from .store import Obj
+
+if TYPE_CHECKING:
+    from .device import Device
+
+MONITOR_TYPES = ("http", "https", "tcp", "gateway-icmp", "icmp", "udp")
+BUILTIN_MONITORS = {"http": "http", "https": "https", "tcp": "tcp",
+                    "gateway-icmp": "gateway_icmp", "icmp": "icmp", "udp": "udp"}
+# Profile collection path → built-in profile name ([F] for tcp/http/fastL4/clientssl).
+BUILTIN_PROFILES = {"tcp": "tcp", "udp": "udp", "http": "http", "fastl4": "fastL4",
+                    "fasthttp": "fasthttp", "client-ssl": "clientssl",
+                    "server-ssl": "serverssl", "diameter": "diameter", "sip": "sip",
+                    "one-connect": "oneconnect"}
+LB_MODES = frozenset({
+    "round-robin", "ratio-member", "ratio-node", "ratio-session", "least-connections-member",
+    "least-connections-node", "least-sessions", "ratio-least-connections-member",
+    "ratio-least-connections-node", "observed-member", "observed-node", "predictive-member",
+    "predictive-node", "fastest-node", "fastest-app-response", "dynamic-ratio-member",
+    "dynamic-ratio-node", "weighted-least-connections-member",
+    "weighted-least-connections-node"})
+MONITOR_WORDS = frozenset({"and", "min", "of", "{", "}"})
+MEMBER_STATES = {"user-up": "unchecked", "user-down": "user-down"}
+MEMBER_SESSIONS = frozenset({"user-enabled", "user-disabled", "monitor-enabled"})
+
+
+class MonitorRules(Rules):
+    """`ltm/monitor/<type>`: built-in monitors plus custom ones derived from them."""
+
+    optional = frozenset({"description", "defaultsFrom", "send", "recv", "recvDisable"})
+    switches = frozenset({"reverse", "transparent", "manualResume", "adaptive"})
+    ranges = table({"interval": (1, 86400), "timeout": (1, 86400), "timeUntilUp": (0, 86400),
+              "upInterval": (0, 86400)})
+    synced = True
+
+    def __init__(self, monitor_type: str) -> None:
+        self.kind = Kind(f"ltm/monitor/{monitor_type}", "monitor",
+                         refs={"defaultsFrom": f"ltm/monitor/{monitor_type}"})
+        self.monitor_type = monitor_type
+
+    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
+        props: dict[str, Any] = {"destination": "*:*", "interval": 5, "manualResume": "disabled",
+                                 "timeUntilUp": 0, "timeout": 16, "upInterval": 0}
+        if self.monitor_type in ("http", "https", "tcp"):
+            props.update({"reverse": "disabled", "transparent": "disabled"})
+        if self.monitor_type in ("http", "https"):
+            props["send"] = "GET /\\r\\n"
+        return props
+
+    def coerce(self, key: str, value: Any) -> Any:
+        if key == "defaultsFrom":
+            return ref_path(value, key)
+        return super().coerce(key, value)
+
+    def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
+        if creating and "defaultsFrom" not in body:
+            body = {**body, "defaultsFrom": f"/Common/{BUILTIN_MONITORS[self.monitor_type]}"}
+        super().apply(dev, obj, body, creating)
+
+    def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
+        parent = obj.props.get("defaultsFrom")
+        if parent == obj.full_path:
+            raise errors.monitor_defaults_from_itself(obj.full_path)
+        if parent is not None and dev.store.get(self.kind.path, parent) is None:
+            raise errors.reference_missing("monitor", parent)
+
+    def check_delete(self, dev: Device, obj: Obj) -> None:
+        if obj.full_path in {f"/Common/{n}" for n in BUILTIN_MONITORS.values()}:
+            raise errors.method_not_supported("DELETE", f"/tm/{self.kind.path}")
+        for kind, user_type in (("ltm/pool", "pool"), ("ltm/node", "node")):
+            for user in dev.store.items(kind):
+                if obj.full_path in monitor_names(user.props.get("monitor", "")):
+                    raise errors.in_use("monitor", obj.full_path, user_type, user.full_path)
+
+
+class ProfileRules(Rules):
+    """`ltm/profile/<type>`: the built-in profiles virtual servers reference (read-only)."""
+
+    creatable = False
+    deletable = False
+    synced = True
+
+    def __init__(self, profile_type: str) -> None:
+        self.kind = Kind(f"ltm/profile/{profile_type}", "profile")
+
+
+def monitor_names(text: str) -> list[str]:
+    """`/Common/http and /Common/tcp`, `min 1 of { http tcp }` → full paths."""
+    tokens = [t for t in re.split(r"[\s{}]+", text) if t]
+    return [names.full_path(t) for t in tokens
+            if t not in MONITOR_WORDS and not t.isdigit() and t not in ("default", "none")]
+
+
+def monitor_rule(dev: Device, value: Any) -> str | None:
+    """Validate a monitor rule string and return the device's spelling of it [F][C]."""
+    if value in (None, "", "none", "/Common/none"):
+        return None
+    if not isinstance(value, str):
+        raise errors.invalid_value("monitor", value)
+    found = monitor_names(value)
+    for path in found:
+        if not any(dev.store.get(f"ltm/monitor/{t}", path) for t in MONITOR_TYPES):
+            raise errors.reference_missing("monitor", path)
+    quorum = re.match(r"\s*min\s+(\d+)\s+of", value)
+    if quorum:
+        return f"min {quorum.group(1)} of {{ {' '.join(found)} }}"
+    return " and ".join(found)
+
+
+class NodeRules(Rules):
+    """`ltm/node`: an address node or an FQDN node (`address "any6"`, `fqdn.tmName`)."""
+
+    kind = Kind("ltm/node", "Node")
+    optional = frozenset({"description", "monitor", "address", "fqdn", "metadata"})
+    derived = frozenset({"ephemeral"})
+    immutable = frozenset({"address"})
+    enums = table({"session": MEMBER_SESSIONS})
+    ranges = table({"connectionLimit": (0, 2147483647), "ratio": (1, 65535),
+              "dynamicRatio": (1, 65535)})
+    synced = True
+
+    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
+        return {"connectionLimit": 0, "dynamicRatio": 1, "ephemeral": "false",
+                "fqdn": {"addressFamily": "ipv4", "autopopulate": "disabled",
+                         "downInterval": 5, "interval": "3600"},
+                "logging": "disabled", "monitor": "default", "rateLimit": "disabled",
+                "ratio": 1, "session": "user-enabled", "state": "unchecked"}
+
+    def coerce(self, key: str, value: Any) -> Any:
+        if key == "address":
+            if value == "any6":
+                return value
+            host, rd = names.split_route_domain(names.strip_zero_route_domain(str(value)))
+            return str(names.parse_ip(host)) + rd
+        if key == "state":
+            if value not in MEMBER_STATES and value != "unchecked":
+                raise errors.invalid_value(key, value)
+            return MEMBER_STATES.get(value, value)
+        return super().coerce(key, value)
+
+    def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
+        fqdn_in = body.get("fqdn")
+        super().apply(dev, obj, {k: v for k, v in body.items() if k not in ("fqdn", "monitor")},
+                      creating)
+        if "monitor" in body:
+            obj.props["monitor"] = monitor_rule(dev, body["monitor"]) or "default"
+        if fqdn_in is not None:
+            obj.props["fqdn"] = merge_fqdn(obj, fqdn_in, creating)
+        if obj.props["fqdn"].get("tmName"):
+            obj.props["address"] = "any6"
+            if obj.props["state"] == "unchecked":
+                # [I] no DNS is resolved, so an FQDN node has no address yet [F shape].
+                obj.props["state"] = "fqdn-up-no-addr"
+        if "address" not in obj.props:
+            raise errors.missing_property("Node", "address")
+
+    def check_delete(self, dev: Device, obj: Obj) -> None:
+        for pool in dev.store.items("ltm/pool"):
+            for member in pool.child_list("members"):
+                if member_node(member) == obj.full_path:
+                    raise errors.node_in_use(obj.full_path, pool.full_path)
+
+
+def merge_fqdn(obj: Obj, value: Any, creating: bool) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise errors.invalid_value("fqdn", value)
+    fqdn = dict(obj.props["fqdn"])
+    for key, item in value.items():
+        if key not in ("tmName", "autopopulate", "addressFamily", "interval", "downInterval"):
+            raise errors.unexpected_property("/ltm/node/fqdn/", key, item)
+        if not creating and key in ("autopopulate", "addressFamily", "tmName") \
+                and fqdn.get(key) != item:
+            raise errors.immutable_property("Node", obj.full_path, f"fqdn.{key}")
+        fqdn[key] = item
+    if fqdn["autopopulate"] not in ("enabled", "disabled"):
+        raise errors.invalid_value("fqdn.autopopulate", fqdn["autopopulate"])
+    fqdn["interval"] = str(int_in_range("fqdn.interval", fqdn["interval"], 1, 2147483647))
+    fqdn["downInterval"] = int_in_range("fqdn.downInterval", fqdn["downInterval"], 1, 3600)
+    return {k: fqdn[k] for k in sorted(fqdn)}
+
+
+def member_node(member: Obj) -> str:
+    node, _ = names.member_parts(member.full_path)
+    return names.full_path(node)
+
+
+class PoolRules(Rules):
+    """`ltm/pool`: monitor rule, load-balancing method, inline `members` that auto-create
+    their nodes (an IP member creates node `/Common/<ip>`) [F]."""
+
+    kind = Kind("ltm/pool", "Pool", subcollections=("members",))
+    optional = frozenset({"description", "monitor", "metadata"})
+    input_only = frozenset({"members"})
+    enums = table({"loadBalancingMode": LB_MODES,
+             "minUpMembersAction": frozenset({"failover", "reboot", "restart-all"}),
+             "serviceDownAction": frozenset({"none", "reset", "drop", "reselect"}),
+             "allowNat": frozenset({"yes", "no"}), "allowSnat": frozenset({"yes", "no"})})
+    switches = frozenset({"minUpMembersChecking", "queueOnConnectionLimit",
+                          "ignorePersistedWeight"})
+    ranges = table({"minActiveMembers": (0, 65535), "minUpMembers": (0, 65535),
+              "slowRampTime": (0, 65535), "reselectTries": (0, 65535),
+              "queueDepthLimit": (0, 2147483647), "queueTimeLimit": (0, 2147483647)})
+    child_type_names = table({"members": "Pool Member"})
+    synced = True
+
+    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
+        return {"allowNat": "yes", "allowSnat": "yes", "ignorePersistedWeight": "disabled",
+                "ipTosToClient": "pass-through", "ipTosToServer": "pass-through",
+                "linkQosToClient": "pass-through", "linkQosToServer": "pass-through",
+                "loadBalancingMode": "round-robin", "minActiveMembers": 0, "minUpMembers": 0,
+                "minUpMembersAction": "failover", "minUpMembersChecking": "disabled",
+                "queueDepthLimit": 0, "queueOnConnectionLimit": "disabled",
+                "queueTimeLimit": 0, "reselectTries": 0, "serviceDownAction": "none",
+                "slowRampTime": 10}
+
+    def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
+        super().apply(dev, obj, {k: v for k, v in body.items() if k != "monitor"}, creating)
+        if "monitor" in body:
+            rule = monitor_rule(dev, body["monitor"])
+            if rule is None:
+                obj.props.pop("monitor", None)
+            else:
+                obj.props["monitor"] = rule
+        if "members" in body:
+            members = body["members"]
+            if not isinstance(members, list):
+                raise errors.invalid_value("members", members)
+            obj.children["members"] = {}
+            for member in members:
+                self.add_child(dev, obj, "members", member)
+
+    def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
+        member = body if isinstance(body, dict) else {"name": body}
+        name = member.get("name")
+        if not isinstance(name, str):
+            raise errors.missing_property("Pool Member", "name")
+        node, port = names.member_parts(name)
+        key = names.full_path(f"{names.base_name(names.full_path(node))}:{port}")
+        if key in parent.children.get(sub, {}):
+            raise errors.already_exists("Pool Member", self.child_display(parent, sub, key))
+        child = Obj("ltm/pool/members", key, member_defaults())
+        child.props["address"] = member_address(dev, node, member)
+        parent.children.setdefault(sub, {})[key] = child
+        self.modify_child(dev, parent, sub, child,
+                          {k: v for k, v in member.items() if k not in ("name", "address",
+                                                                        "partition")})
+        return child
+
+    def modify_child(
+        self, dev: Device, parent: Obj, sub: str, child: Obj, body: dict[str, Any]
+    ) -> None:
+        node_rules = NodeRules()
+        for key, value in body.items():
+            if key in ("kind", "selfLink", "generation", "fullPath", "nameReference", "name",
+                       "partition", "address", "ephemeral", "inheritProfile", "profiles"):
+                continue
+            if key == "monitor":
+                child.props["monitor"] = monitor_rule(dev, value) or "default"
+            elif key == "fqdn":
+                if not isinstance(value, dict):
+                    raise errors.invalid_value("fqdn", value)
+                child.props["fqdn"] = {**child.props["fqdn"], **value}
+            elif key in ("priorityGroup",):
+                child.props[key] = int_in_range(key, value, 0, 65535)
+            elif key in child.props or key == "description":
+                child.props[key] = node_rules.coerce(key, value)
+            else:
+                raise errors.unexpected_property("/ltm/pool/members/", key, value)
+
+    def child_display(self, parent: Obj, sub: str, key: str) -> str:
+        """`/Common/web /Common/10.0.0.1 80` [F]."""
+        node, port = names.member_parts(key)
+        return f"{parent.full_path} {names.full_path(node)} {port}"
+
+    def after_write(self, dev: Device, obj: Obj, old: Obj | None) -> None:
+        for member in obj.child_list("members"):
+            node_path = member_node(member)
+            if dev.store.get("ltm/node", node_path) is None:
+                body: dict[str, Any] = {"name": node_path}
+                if member.props["fqdn"].get("tmName"):
+                    body["fqdn"] = {"tmName": member.props["fqdn"]["tmName"],
+                                    "autopopulate": member.props["fqdn"]["autopopulate"]}
+                else:
+                    body["address"] = member.props["address"]
+                dev.create("ltm/node", body)
+
+    def check_delete(self, dev: Device, obj: Obj) -> None:
+        for virtual in dev.store.items("ltm/virtual"):
+            if virtual.props.get("pool") == obj.full_path:
+                raise errors.in_use("Pool", obj.full_path, "Virtual Server", virtual.full_path)
+
+
+def member_defaults() -> dict[str, Any]:
+    return {"address": "", "connectionLimit": 0, "dynamicRatio": 1, "ephemeral": "false",
+            "fqdn": {"autopopulate": "disabled"}, "inheritProfile": "enabled",
+            "logging": "disabled", "monitor": "default", "priorityGroup": 0,
+            "rateLimit": "disabled", "ratio": 1, "session": "user-enabled",
+            "state": "unchecked"}
+
+
+def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
+    """A member's address: given, its node's, or the IP its name is made of."""
+    existing = dev.store.get("ltm/node", names.full_path(node))
+    if existing is not None:
+        return str(existing.props["address"])
+    given = member.get("address")
+    if isinstance(given, str) and given:
+        return str(names.parse_ip(given))
+    if names.is_ip(node):
+        return str(names.parse_ip(node))
+    fqdn = member.get("fqdn")
+    if isinstance(fqdn, dict) and fqdn.get("tmName"):
+        return "any6"
+    raise errors.reference_missing("Node", names.full_path(node))
+
+
+RULES: tuple[Rules, ...] = (
+    *(MonitorRules(t) for t in MONITOR_TYPES),
+    *(ProfileRules(t) for t in BUILTIN_PROFILES),
+    NodeRules(), PoolRules(),
+)

@@ -1,0 +1,290 @@
+"""What every configuration object type has in common: its kind, the input it accepts, and the
+create → validate → store sequence a device runs for POST, PATCH, PUT and DELETE.
+
+Each object type (VLAN, self IP, pool...) is a `Rules` subclass in its own module (`net`,
+`ltm`, `cm`, `sysconf`); this module holds the shared mechanism. A write is validated on a copy
+and only then stored, so a refused request leaves the device unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from . import errors, names
+from .store import Obj
+
+if TYPE_CHECKING:
+    from .device import Device
+
+# Keys a client may send back unchanged (f5-sdk's update() PUTs the whole object); ignored.
+READ_ONLY_KEYS = frozenset({"kind", "selfLink", "generation", "fullPath", "name", "partition",
+                            "subPath"})
+SWITCH = frozenset({"enabled", "disabled"})
+# A read-only mapping for per-type tables declared on `Rules` subclasses.
+table = MappingProxyType
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An object type as iControl REST names it.
+
+    `path` is the collection path under /mgmt/tm (also the kind string's source: `net/vlan` →
+    `tm:net:vlan:vlanstate`), `type_name` the noun mcpd uses in messages, `refs` maps a
+    property to the collection its full paths point into (rendered as `<prop>Reference`).
+    """
+
+    path: str
+    type_name: str
+    foldered: bool = True
+    singleton: bool = False
+    refs: Mapping[str, str] = field(default_factory=dict)
+    subcollections: tuple[str, ...] = ()
+
+
+class Rules:
+    """Validation and defaults of one object type. Subclasses override what differs."""
+
+    kind: Kind
+    creatable = True
+    deletable = True
+    synced = False
+    optional: frozenset[str] = frozenset({"description"})
+    input_only: frozenset[str] = frozenset()
+    derived: frozenset[str] = frozenset()
+    immutable: frozenset[str] = frozenset()
+    enums: Mapping[str, frozenset[str]] = {}
+    switches: frozenset[str] = frozenset()  # "enabled"/"disabled", booleans accepted
+    string_bools: frozenset[str] = frozenset()  # "true"/"false", booleans accepted
+    ranges: Mapping[str, tuple[int, int]] = {}
+
+    # --- hooks -----------------------------------------------------------------------------
+    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
+        return {}
+
+    def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
+        """Turn the accepted body keys into stored properties (after `coerce`)."""
+        for key, value in body.items():
+            if key in self.input_only or key in self.derived:
+                continue
+            if value is None:
+                obj.props.pop(key, None)
+            else:
+                obj.props[key] = value
+
+    def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
+        """Raise a `SimError` for anything the device would refuse."""
+
+    def after_write(self, dev: Device, obj: Obj, old: Obj | None) -> None:
+        """Side effects on other objects (auto-created nodes, virtual addresses...)."""
+
+    def check_delete(self, dev: Device, obj: Obj) -> None:
+        """Refuse the delete of an object still referenced."""
+
+    def after_delete(self, dev: Device, obj: Obj) -> None:
+        """Side effects of a delete (auto-deleted virtual addresses...)."""
+
+    def is_synced(self, obj: Obj) -> bool:
+        """Whether config sync carries this object (reference §5.1)."""
+        return self.synced
+
+    # --- subcollection items (VLAN interfaces, pool members...) ----------------------------
+    child_type_names: Mapping[str, str] = {}
+
+    def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
+        raise errors.method_not_supported("POST", f"/tm/{self.kind.path}/{sub}")
+
+    def modify_child(
+        self, dev: Device, parent: Obj, sub: str, child: Obj, body: dict[str, Any]
+    ) -> None:
+        raise errors.method_not_supported("PATCH", f"/tm/{self.kind.path}/{sub}")
+
+    def remove_child(self, dev: Device, parent: Obj, sub: str, child: Obj) -> None:
+        del parent.children[sub][child.full_path]
+
+    def child_display(self, parent: Obj, sub: str, key: str) -> str:
+        """How mcpd names a subcollection item in its messages."""
+        return key
+
+    # --- input handling --------------------------------------------------------------------
+    def accepted(self, dev: Device, full_path: str, existing: Obj | None) -> frozenset[str]:
+        known = frozenset(existing.props) if existing is not None else frozenset()
+        return (frozenset(self.defaults(dev, full_path)) | self.optional | self.input_only
+                | self.derived | READ_ONLY_KEYS | known)
+
+    def coerce(self, key: str, value: Any) -> Any:
+        """Accept every form real clients send and return the form the device stores."""
+        if key in self.switches:
+            return switch(key, value)
+        if key in self.string_bools:
+            return string_bool(key, value)
+        if key in self.ranges:
+            low, high = self.ranges[key]
+            return int_in_range(key, value, low, high)
+        if key in self.enums and value not in self.enums[key]:
+            raise errors.invalid_value(key, value)
+        return value
+
+    def clean_body(
+        self, dev: Device, full_path: str, body: dict[str, Any], existing: Obj | None = None
+    ) -> dict[str, Any]:
+        """Drop read-only keys, refuse unknown ones, coerce the rest."""
+        allowed = self.accepted(dev, full_path, existing)
+        out: dict[str, Any] = {}
+        for key, value in body.items():
+            if key in READ_ONLY_KEYS or key.endswith("Reference"):
+                continue
+            if key not in allowed:
+                raise errors.unexpected_property(f"/{self.kind.path}/", key, value)
+            out[key] = value if key in self.input_only else self.coerce(key, value)
+        return out
+
+
+# --- value coercion --------------------------------------------------------------------------
+
+
+def switch(key: str, value: Any) -> str:
+    if value is True:
+        return "enabled"
+    if value is False:
+        return "disabled"
+    if value in SWITCH:
+        return str(value)
+    raise errors.invalid_value(key, value)
+
+
+def string_bool(key: str, value: Any) -> str:
+    if value is True or value == "true":
+        return "true"
+    if value is False or value == "false":
+        return "false"
+    raise errors.invalid_value(key, value)
+
+
+def int_in_range(key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise errors.invalid_value(key, value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise errors.invalid_value(key, value) from None
+    if not low <= number <= high:
+        raise errors.out_of_range(key, number, low, high)
+    return number
+
+
+def ref_path(value: Any, key: str) -> str:
+    """A reference given as `name`, `/Common/name` or `{"name": ...}` → its full path."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if not isinstance(value, str) or not value:
+        raise errors.invalid_value(key, value)
+    return names.full_path(value)
+
+
+# --- the write sequence ----------------------------------------------------------------------
+
+
+def object_path(rules: Rules, body: dict[str, Any]) -> str:
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise errors.missing_property(rules.kind.type_name, "name")
+    if not rules.kind.foldered:
+        return name
+    partition = body.get("partition")
+    if partition is not None and not isinstance(partition, str):
+        raise errors.invalid_value("partition", partition)
+    return names.full_path(name, partition)
+
+
+def create_object(dev: Device, rules: Rules, body: dict[str, Any]) -> Obj:
+    full = object_path(rules, body)
+    if rules.kind.foldered and names.partition_of(full) != names.COMMON:
+        raise errors.folder_not_found("/" + names.partition_of(full))
+    if dev.store.get(rules.kind.path, full) is not None:
+        raise errors.already_exists(rules.kind.type_name, full)
+    clean = rules.clean_body(dev, full, body)
+    obj = Obj(rules.kind.path, full, rules.defaults(dev, full))
+    rules.apply(dev, obj, clean, creating=True)
+    rules.validate(dev, obj, None)
+    dev.store.put(obj)
+    rules.after_write(dev, obj, None)
+    dev.changed(rules, obj)
+    return obj
+
+
+def modify_object(
+    dev: Device, rules: Rules, obj: Obj, body: dict[str, Any], *, replace: bool
+) -> Obj:
+    if not body:
+        raise errors.empty_patch()
+    clean = rules.clean_body(dev, obj.full_path, body, obj)
+    for key in rules.immutable:
+        if key in clean and clean[key] != obj.props.get(key):
+            raise errors.immutable_property(rules.kind.type_name, obj.full_path, key)
+    new = copy.deepcopy(obj)
+    if replace:
+        kept = {k: obj.props[k] for k in rules.immutable | rules.derived if k in obj.props}
+        new.props = {**rules.defaults(dev, obj.full_path), **kept}
+    rules.apply(dev, new, clean, creating=False)
+    rules.validate(dev, new, obj)
+    dev.store.put(new)
+    rules.after_write(dev, new, obj)
+    dev.changed(rules, new)
+    return new
+
+
+def delete_object(dev: Device, rules: Rules, obj: Obj) -> None:
+    if not rules.deletable:
+        raise errors.method_not_supported("DELETE", f"/tm/{rules.kind.path}")
+    rules.check_delete(dev, obj)
+    dev.store.remove(rules.kind.path, obj.full_path)
+    rules.after_delete(dev, obj)
+    dev.changed(rules, obj)
+
+
+def find(dev: Device, rules: Rules, full_path: str) -> Obj:
+    obj = dev.store.get(rules.kind.path, full_path)
+    if obj is None:
+        raise errors.not_found(rules.kind.type_name, full_path)
+    return obj
+
+
+def find_child(rules: Rules, parent: Obj, sub: str, key: str) -> Obj:
+    child = parent.children.get(sub, {}).get(key)
+    if child is None:
+        raise errors.not_found(rules.child_type_names.get(sub, sub),
+                               rules.child_display(parent, sub, key))
+    return child
+
+
+def write_child(
+    dev: Device, rules: Rules, parent: Obj, sub: str, method: str,
+    key: str | None = None, body: dict[str, Any] | None = None,
+) -> Obj | None:
+    """Add (POST), modify (PATCH/PUT) or remove (DELETE) one subcollection item.
+
+    The parent is rewritten as a whole, so its generation moves and a refusal leaves it as it
+    was. Returns the item as stored (None after a delete).
+    """
+    new = copy.deepcopy(parent)
+    if method == "POST":
+        child = rules.add_child(dev, new, sub, body or {})
+        key = child.full_path
+    else:
+        child = find_child(rules, new, sub, key or "")
+        if method == "DELETE":
+            rules.remove_child(dev, new, sub, child)
+        else:
+            if not body:
+                raise errors.empty_patch()
+            rules.modify_child(dev, new, sub, child, body)
+            child.generation = 0
+    rules.validate(dev, new, parent)
+    dev.store.put(new)
+    rules.after_write(dev, new, parent)
+    dev.changed(rules, new)
+    return None if method == "DELETE" else new.children[sub][key or ""]

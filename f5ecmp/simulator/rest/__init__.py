@@ -1,0 +1,1 @@
+"""The REST face of the simulator: parse, route, render. No cluster rules live here."""

@@ -1,0 +1,172 @@
+"""The simulator's REST application: one request in, one response out, no sockets.
+
+Order of events for a `/mgmt/` request: a device that is down drops it; the fault plan may
+delay it, drop it, answer as a busy device (503) or fail the Nth write (500) before anything is
+applied; then, under the cluster lock, due cluster events run, the caller is authenticated,
+writes carrying `X-F5-REST-Coordination-Id` are queued, and the route's handler answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import time
+from collections.abc import Callable
+
+from .. import errors
+from ..cluster import Cluster
+from ..faults import Faults
+from . import admin, handlers_cm, handlers_sys
+from .base import Ctx, Request, Response, json_response, view_for
+from .handlers import find_kind, handle_config
+from .metrics import Metrics
+from .transactions import COORDINATION_HEADER, Transactions, handle_transactions, queue
+
+LOGIN = "/mgmt/shared/authn/login"
+TOKENS = "/mgmt/shared/authz/tokens"
+HTML = "text/html; charset=iso-8859-1"
+
+Handler = Callable[[Ctx], Response]
+TM_ROUTES: dict[str, Handler] = {
+    "sys/version": handlers_sys.handle_version,
+    "sys/ready": handlers_sys.handle_ready,
+    "sys/mcp-state": handlers_sys.handle_mcp_state,
+    "sys/config": handlers_sys.handle_save_config,
+    "sys/failover": handlers_cm.handle_sys_failover,
+    "net/self-allow": handlers_sys.handle_self_allow,
+    "cm/sync-status": handlers_cm.handle_sync_status,
+    "cm/failover-status": handlers_cm.handle_failover_status,
+    "cm/add-to-trust": handlers_cm.handle_add_to_trust,
+    "cm/remove-from-trust": handlers_cm.handle_remove_from_trust,
+    "cm/config-sync": handlers_cm.handle_config_sync,
+    "cm/traffic-group/stats": lambda ctx: handlers_cm.handle_traffic_group_stats(ctx, None),
+}
+ORGANIZING = frozenset({"sys", "net", "ltm", "cm"})
+
+
+class SimApp:
+    """Answers iControl REST requests for every device of a cluster."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.faults = Faults(cluster)
+        self.metrics = Metrics(list(cluster.devices))
+        self.transactions = Transactions(cluster.clock)
+        self.started = cluster.clock.now()
+        self._operation_ids = itertools.count(10001)
+
+    def reset(self) -> None:
+        with self.cluster.lock:
+            self.cluster.reset()
+            self.faults.clear()
+            self.metrics.clear()
+            self.transactions.clear()
+
+    def handle(self, device: str, req: Request) -> Response:
+        if req.path == "/_sim" or req.path.startswith("/_sim/"):
+            return admin.handle(self, req)
+        started, wall = self.cluster.clock.now(), time.perf_counter()
+        response = self._serve(device, req)
+        self.metrics.record(device, req.method, req.path, 0 if response.drop else response.status,
+                            started, time.perf_counter() - wall, req.path == LOGIN)
+        return response
+
+    def _serve(self, device: str, req: Request) -> Response:
+        dev = self.cluster.device(device)
+        if not dev.up:
+            return Response(0, drop=True)
+        counts_as_write = req.is_write and req.path != LOGIN
+        decision = self.faults.decide(device, counts_as_write)
+        if decision.delay_s:
+            self.cluster.clock.sleep(decision.delay_s)
+        if decision.drop:
+            return Response(0, drop=True)
+        if decision.error:
+            return self.error(errors.restjavad_unavailable(req.path), req)
+        if decision.fail_write:
+            return self.error(errors.mcpd_lost(), req)
+        with self.cluster.lock:
+            self.cluster.tick()
+            if not dev.up:
+                return Response(0, drop=True)
+            ctx = Ctx(self, dev, req, view_for(dev, req))
+            try:
+                if req.path != LOGIN:
+                    authenticate(ctx)
+                coordination = req.headers.get(COORDINATION_HEADER)
+                if coordination and req.is_write and not req.path.startswith(
+                        "/mgmt/tm/transaction"):
+                    return queue(ctx, self.transactions, coordination)
+                return self.dispatch(ctx)
+            except errors.SimError as exc:
+                return self.error(exc, req)
+            except errors.BasicAuthRequired:
+                return Response(401, errors.BasicAuthRequired.HTML.encode(), HTML,
+                                [("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
+                                 ("Server", "Apache")])
+
+    def error(self, exc: errors.SimError, req: Request) -> Response:
+        response = json_response(exc.body(req.client, next(self._operation_ids)), exc.status)
+        return response
+
+    # --- routing ----------------------------------------------------------------------------
+    def dispatch(self, ctx: Ctx) -> Response:
+        path = ctx.req.path
+        if path.startswith("/mgmt/tm/") or path == "/mgmt/tm":
+            return self.dispatch_tm(ctx, ctx.req.segments("/mgmt/tm"))
+        if path == LOGIN:
+            return handlers_sys.handle_login(ctx)
+        if path.startswith(TOKENS):
+            return handlers_sys.handle_tokens(ctx, ctx.req.segments(TOKENS))
+        if path.rstrip("/") == "/mgmt/shared/identified-devices/config/device-info":
+            return handlers_sys.handle_device_info(ctx)
+        if is_available(path):
+            return handlers_sys.handle_available(ctx)
+        raise errors.uri_not_registered(path.removeprefix("/mgmt"))
+
+    def dispatch_tm(self, ctx: Ctx, segs: list[str]) -> Response:
+        joined = "/".join(segs)
+        if is_available(ctx.req.path):
+            return handlers_sys.handle_available(ctx)
+        if joined in ORGANIZING:
+            if joined == "cm" and ctx.req.method == "POST":
+                return handlers_cm.handle_config_sync(ctx)
+            return handlers_sys.handle_organizing(ctx, joined)
+        if joined in TM_ROUTES:
+            return TM_ROUTES[joined](ctx)
+        if segs[:2] == ["cm", "device"]:
+            return handlers_cm.handle_devices(ctx, segs[2:])
+        if segs[:2] == ["cm", "trust-domain"]:
+            return handlers_cm.handle_trust_domain(ctx, segs[2:])
+        if segs[:2] == ["cm", "traffic-group"] and len(segs) == 4 and segs[3] == "stats":
+            return handlers_cm.handle_traffic_group_stats(ctx, segs[2])
+        if segs and segs[0] == "transaction":
+            return handle_transactions(ctx, self.transactions, segs[1:], self.dispatch)
+        found = find_kind(segs)
+        if found is None:
+            raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
+        return handle_config(ctx, *found)
+
+
+def is_available(path: str) -> bool:
+    base, _, last = path.rstrip("/").rpartition("/")
+    return last == "available" and base in handlers_sys.AVAILABLE
+
+
+def authenticate(ctx: Ctx) -> None:
+    """A token, else HTTP Basic, else the "no user authentication header" 401 [F]."""
+    headers = ctx.req.headers
+    token = headers.get("x-f5-auth-token")
+    if token:
+        ctx.dev.auth.lookup(token)
+        return
+    header = headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        except ValueError:
+            raise errors.BasicAuthRequired from None
+        if ctx.dev.auth.check_password(user, password):
+            return
+        raise errors.BasicAuthRequired
+    raise errors.no_credentials(ctx.req.path, ctx.req.client)

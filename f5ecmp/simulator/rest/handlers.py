@@ -1,0 +1,166 @@
+"""Configuration objects over REST: collections, objects, subcollections and singletons.
+
+`POST` to a collection creates (200 with the object, not 201), `PATCH` merges, `PUT`
+replaces, `DELETE` answers 200 with an empty body (reference §1.8). Query options:
+`expandSubcollections`, `$select`, `$filter=partition eq X`, `$top`/`$skip` (§1.6).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import errors, names
+from ..device import REGISTRY
+from ..objects import Rules
+from ..store import Obj
+from .base import Ctx, Response, empty_response, json_response
+from .render import collection, object_path, render_child, render_object, select
+
+FILTER = re.compile(r"^\s*partition\s+eq\s+(\S+)\s*$")
+
+
+def find_kind(segments: list[str]) -> tuple[Rules, list[str]] | None:
+    """The longest registered collection path the segments start with, and the rest."""
+    for size in (3, 2, 1):
+        rules = REGISTRY.get("/".join(segments[:size]))
+        if rules is not None and len(segments) >= size:
+            return rules, segments[size:]
+    return None
+
+
+def object_name(rules: Rules, segment: str) -> str:
+    return names.full_path(segment) if rules.kind.foldered else segment
+
+
+def child_name(sub: str, segment: str) -> str:
+    return segment if sub == "interfaces" else names.full_path(segment)
+
+
+def handle_config(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
+    if rules.kind.singleton:
+        return handle_singleton(ctx, rules, rest)
+    if not rest:
+        return handle_collection(ctx, rules)
+    path = object_name(rules, rest[0])
+    if len(rest) == 1:
+        return handle_object(ctx, rules, path)
+    sub = rest[1]
+    if sub not in rules.kind.subcollections or len(rest) > 3:
+        raise errors.uri_not_registered(ctx.req.path[len("/mgmt"):])
+    if len(rest) == 2:
+        return handle_children(ctx, rules, path, sub)
+    return handle_child(ctx, rules, path, sub, child_name(sub, rest[2]))
+
+
+# --- collections ----------------------------------------------------------------------------
+
+
+def handle_collection(ctx: Ctx, rules: Rules) -> Response:
+    method = ctx.req.method
+    if method == "GET":
+        return list_objects(ctx, rules)
+    if method == "POST":
+        if not rules.creatable:
+            raise errors.method_not_supported(method, f"/tm/{rules.kind.path}")
+        obj = ctx.dev.create(rules.kind.path, ctx.body())
+        return json_response(render_object(ctx.dev, rules.kind, obj, ctx.view))
+    raise errors.method_not_supported(method, f"/tm/{rules.kind.path}")
+
+
+def list_objects(ctx: Ctx, rules: Rules) -> Response:
+    items = page(ctx, filtered(ctx, ctx.dev.store.items(rules.kind.path)))
+    rendered = [render_object(ctx.dev, rules.kind, o, ctx.view) for o in items]
+    return json_response(collection(rules.kind.path, ctx.view, rendered))
+
+
+def filtered(ctx: Ctx, items: list[Obj]) -> list[Obj]:
+    text = ctx.req.query.get("$filter")
+    if text is None:
+        return items
+    match = FILTER.match(text)
+    if match is None:
+        raise errors.invalid_value("$filter", text)  # [I] only `partition eq X` is supported
+    return [o for o in items if o.partition == match.group(1)]
+
+
+def page(ctx: Ctx, items: list[Any]) -> list[Any]:
+    skip = ctx.req.query.get("$skip")
+    top = ctx.req.query.get("$top")
+    start = int(skip) if skip and skip.isdigit() else 0
+    items = items[start:]
+    return items[:int(top)] if top and top.isdigit() else items
+
+
+# --- objects --------------------------------------------------------------------------------
+
+
+def handle_object(ctx: Ctx, rules: Rules, path: str) -> Response:
+    method = ctx.req.method
+    kind = rules.kind.path
+    if method == "GET":
+        obj = ctx.dev.get(kind, path)
+    elif method in ("PATCH", "PUT"):
+        obj = ctx.dev.modify(kind, path, ctx.body(), replace=method == "PUT")
+    elif method == "DELETE":
+        ctx.dev.delete(kind, path)
+        return empty_response()
+    else:
+        raise errors.method_not_supported(method, f"/tm/{kind}")
+    return one(ctx, render_object(ctx.dev, rules.kind, obj, ctx.view, top=True))
+
+
+def one(ctx: Ctx, item: dict[str, Any]) -> Response:
+    return json_response(select(item, ctx.view.select) if ctx.view.select else item)
+
+
+def handle_singleton(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
+    kind = rules.kind.path
+    if rest:
+        raise errors.uri_not_registered(ctx.req.path[len("/mgmt"):])
+    if ctx.req.method == "GET":
+        obj = ctx.dev.get(kind, "")
+    elif ctx.req.method in ("PATCH", "PUT"):
+        obj = ctx.dev.modify(kind, "", ctx.body(), replace=ctx.req.method == "PUT")
+    else:
+        raise errors.method_not_supported(ctx.req.method, f"/tm/{kind}")
+    return one(ctx, render_object(ctx.dev, rules.kind, obj, ctx.view, top=True))
+
+
+# --- subcollections -------------------------------------------------------------------------
+
+
+def handle_children(ctx: Ctx, rules: Rules, path: str, sub: str) -> Response:
+    parent = ctx.dev.get(rules.kind.path, path)
+    if ctx.req.method == "GET":
+        items = [render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view)
+                 for c in page(ctx, parent.child_list(sub))]
+        out = collection(f"{rules.kind.path}/{sub}", ctx.view, items)
+        out["selfLink"] = ctx.view.link(f"{object_path(rules.kind, parent)}/{sub}", top=True)
+        return json_response(out)
+    if ctx.req.method == "POST":
+        child = ctx.dev.write_child(rules.kind.path, path, sub, "POST", body=ctx.body())
+        assert child is not None
+        return json_response(render_child(ctx.dev, rules.kind, ctx.dev.get(rules.kind.path, path),
+                                          sub, child, ctx.view))
+    raise errors.method_not_supported(ctx.req.method, f"/tm/{rules.kind.path}/{sub}")
+
+
+def handle_child(ctx: Ctx, rules: Rules, path: str, sub: str, key: str) -> Response:
+    method = ctx.req.method
+    if method not in ("GET", "PATCH", "PUT", "DELETE"):
+        raise errors.method_not_supported(method, f"/tm/{rules.kind.path}/{sub}")
+    if method == "GET":
+        parent = ctx.dev.get(rules.kind.path, path)
+        child = parent.children.get(sub, {}).get(key)
+        if child is None:
+            raise errors.not_found(rules.child_type_names.get(sub, sub),
+                                   rules.child_display(parent, sub, key))
+    else:
+        result = ctx.dev.write_child(rules.kind.path, path, sub, method, key,
+                                     None if method == "DELETE" else ctx.body())
+        if result is None:
+            return empty_response()
+        child = result
+        parent = ctx.dev.get(rules.kind.path, path)
+    return one(ctx, render_child(ctx.dev, rules.kind, parent, sub, child, ctx.view))

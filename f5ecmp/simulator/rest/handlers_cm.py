@@ -1,0 +1,188 @@
+"""Cluster management over REST: device records, trust, config sync, sync and failover status,
+traffic-group stats and failover commands (reference §4.5-§4.10)."""
+
+from __future__ import annotations
+
+import datetime
+
+from .. import commands, errors, names
+from ..device import rules_for
+from ..objects import Kind
+from ..store import Obj
+from .base import Ctx, Response, empty_response, json_response
+from .handlers import filtered, one, page
+from .render import (
+    collection,
+    detail_lines,
+    kind_string,
+    nested,
+    render_object,
+    stats,
+    stats_fields,
+)
+
+TRUST_DOMAIN = Kind("cm/trust-domain", "trust domain", refs={
+    "caCert": "cm/cert", "caCertBundle": "cm/cert", "caKey": "cm/key", "caDevices": "cm/device",
+    "trustGroup": "cm/device-group"})
+BASE = "https://localhost/mgmt/tm/"
+
+
+def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
+    """`cm/device`: the self record (writable connectivity) and one record per peer."""
+    kind = rules_for("cm/device").kind
+    cluster = ctx.app.cluster
+    records = cluster.device_records(ctx.dev)
+    if not rest:
+        if ctx.req.method != "GET":
+            # Placeholder devices and `mv` renames are not modelled.
+            raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+        items = [render_object(ctx.dev, kind, r, ctx.view) for r in page(ctx, filtered(
+            ctx, records))]
+        return json_response(collection(kind.path, ctx.view, items))
+    if rest == ["stats"]:
+        raise errors.uri_not_registered("/tm/cm/device/stats")
+    path = names.full_path(rest[0])
+    record = next((r for r in records if r.full_path == path), None)
+    if record is None or len(rest) > 1:
+        raise errors.not_found("device", path)
+    if ctx.req.method in ("PATCH", "PUT"):
+        if path != ctx.dev.full_name:
+            raise errors.peer_device_connectivity(record.name)
+        ctx.dev.modify(kind.path, path, ctx.body(), replace=False)
+        record = next(r for r in cluster.device_records(ctx.dev) if r.full_path == path)
+    elif ctx.req.method != "GET":
+        raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+    return one(ctx, render_object(ctx.dev, kind, record, ctx.view, top=True))
+
+
+def trust_domain_obj(ctx: Ctx) -> Obj:
+    group = ctx.dev.store.get("cm/device-group", "/Common/device_trust_group")
+    return Obj(TRUST_DOMAIN.path, "/Common/Root", ctx.app.cluster.trust.domain(ctx.dev),
+               group.generation if group else 1)
+
+
+def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
+    if len(rest) > 1 or (rest and names.full_path(rest[0]) != "/Common/Root"):
+        raise errors.not_found("trust domain", names.full_path(rest[0]))
+    if ctx.req.method == "DELETE":
+        ctx.app.cluster.trust.reset(ctx.dev)
+        return empty_response()
+    if ctx.req.method != "GET":
+        raise errors.method_not_supported(ctx.req.method, "/tm/cm/trust-domain")
+    item = render_object(ctx.dev, TRUST_DOMAIN, trust_domain_obj(ctx), ctx.view, top=bool(rest))
+    if rest:
+        return one(ctx, item)
+    return json_response(collection(TRUST_DOMAIN.path, ctx.view, [item]))
+
+
+def handle_add_to_trust(ctx: Ctx) -> Response:
+    require_post(ctx, "/tm/cm/add-to-trust")
+    return json_response(ctx.app.cluster.trust.add(ctx.dev, ctx.body()))
+
+
+def handle_remove_from_trust(ctx: Ctx) -> Response:
+    require_post(ctx, "/tm/cm/remove-from-trust")
+    return json_response(ctx.app.cluster.trust.remove(ctx.dev, ctx.body()))
+
+
+def handle_config_sync(ctx: Ctx) -> Response:
+    """`POST /mgmt/tm/cm` (utilCmdArgs) or `POST /mgmt/tm/cm/config-sync` (options)."""
+    require_post(ctx, "/tm/cm")
+    return json_response(commands.config_sync(ctx.app.cluster, ctx.dev, ctx.body()))
+
+
+def require_post(ctx: Ctx, path: str) -> None:
+    if ctx.req.method != "POST":
+        raise errors.method_not_supported(ctx.req.method, path)
+
+
+def handle_sync_status(ctx: Ctx) -> Response:
+    report = ctx.app.cluster.sync.report(ctx.dev)
+    entries = {
+        "color": {"description": report.color},
+        f"{BASE}cm/syncStatus/0/details": detail_lines(f"{BASE}cm/syncStatus/0/details",
+                                                      report.details),
+        "mode": {"description": report.mode},
+        "status": {"description": report.status},
+        "summary": {"description": report.summary},
+    }
+    return json_response(stats("tm:cm:sync-status:sync-statusstats",
+                               ctx.view.link("cm/sync-status", top=True),
+                               {f"{BASE}cm/sync-status/0": nested(entries)}))
+
+
+def handle_failover_status(ctx: Ctx) -> Response:
+    cluster = ctx.app.cluster
+    active = cluster.failover.active_groups(ctx.dev)
+    floating = len([r for r in cluster.failover.rows(ctx.dev) if r.device == ctx.dev.full_name])
+    if ctx.dev.forced_offline:
+        status, colour, summary = "FORCED OFFLINE", "red", f"{floating}/{floating} offline"
+    elif active:
+        status, colour, summary = "ACTIVE", "green", f"{len(active)}/{floating} active"
+    else:
+        status, colour, summary = "STANDBY", "gray", f"{floating}/{floating} standby"
+    entries: dict[str, object] = {"color": {"description": colour}}
+    if active:
+        entries[f"{BASE}cm/failoverStatus/0/details"] = detail_lines(
+            f"{BASE}cm/failoverStatus/0/details", [f"active for {tg}" for tg in active])
+    entries.update({"status": {"description": status}, "summary": {"description": summary}})
+    return json_response(stats("tm:cm:failover-status:failover-statusstats",
+                               ctx.view.link("cm/failover-status", top=True),
+                               {f"{BASE}cm/failover-status/0": nested(entries)}))
+
+
+def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
+    """`cm/traffic-group/stats` (all groups) or `cm/traffic-group/<tg>/stats` [F]."""
+    if ctx.req.method != "GET":
+        raise errors.method_not_supported(ctx.req.method, "/tm/cm/traffic-group/stats")
+    path = names.full_path(tg) if tg else None
+    group = ctx.dev.store.get("cm/traffic-group", path) if path else None
+    if path and group is None:
+        raise errors.not_found("traffic group", path)
+    prefix = f"cm/traffic-group/{names.url_segment(path)}/" if path else "cm/traffic-group/"
+    entries = {}
+    for row in ctx.app.cluster.failover.rows(ctx.dev, only=path):
+        key = f"{prefix}{names.url_segment(row.traffic_group)}:{names.url_segment(row.device)}"
+        entries[f"{BASE}{key}/stats"] = tg_entry(ctx, key, row.traffic_group, row.device,
+                                                 row.failover_state, row.next_active,
+                                                 row.previous_active)
+    if path is None or path == "/Common/traffic-group-local-only":
+        key = f"{prefix}~Common~traffic-group-local-only:-"
+        entries[f"{BASE}{key}/stats"] = tg_entry(ctx, key, "/Common/traffic-group-local-only",
+                                                 "-", "-", None, None)
+    if path is None:
+        return json_response(stats("tm:cm:traffic-group:traffic-groupcollectionstats",
+                                   ctx.view.link("cm/traffic-group/stats", top=True), entries))
+    return json_response({"kind": "tm:cm:traffic-group:traffic-groupstats",
+                          "generation": group.generation if group else 0,
+                          "selfLink": ctx.view.link(f"{prefix}stats", top=True),
+                          "entries": entries})
+
+
+def tg_entry(ctx: Ctx, key: str, tg: str, device: str, state: str, nxt: bool | None,
+             previous: bool | None) -> dict[str, object]:
+    def flag(value: bool | None) -> str:
+        return "-" if value is None else "true" if value else "false"
+
+    return {"nestedStats": {
+        "kind": "tm:cm:traffic-group:traffic-groupstats",
+        "selfLink": ctx.view.link(f"{key}/stats"),
+        "entries": stats_fields({"activeReason": "-", "deviceName": device,
+                                 "failoverState": state, "nextActive": flag(nxt),
+                                 "previousActive": flag(previous), "trafficGroup": tg})}}
+
+
+def handle_sys_failover(ctx: Ctx) -> Response:
+    """`GET sys/failover` (one line of text) and `POST sys/failover` (standby/offline/online)."""
+    cluster = ctx.app.cluster
+    if ctx.req.method == "POST":
+        return json_response(commands.failover(cluster, ctx.dev, ctx.body()))
+    if ctx.req.method != "GET":
+        raise errors.method_not_supported(ctx.req.method, "/tm/sys/failover")
+    state = cluster.failover.device_state(ctx.dev).replace("-", "_")
+    uptime = datetime.timedelta(seconds=int(max(0.0, cluster.clock.now() - ctx.app.started)))
+    hours, rem = divmod(uptime.seconds, 3600)
+    text = f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
+    return json_response({"kind": kind_string("sys/failover", "stats"),
+                          "selfLink": ctx.view.link("sys/failover", top=True),
+                          "apiRawValues": {"apiAnonymous": text}})

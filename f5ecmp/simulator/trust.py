@@ -1,0 +1,91 @@
+"""Device trust (reference §4.6, §5.5; guide, "Establishing device trust").
+
+`add-to-trust` on device A logs into the peer named by its management address with the
+credentials given (checked at once, as the device retrieves the peer's information before
+answering), then the two trust domains merge after the trust delay: every device of either
+domain lists every device of both. Removal is per side. Peers resolve in-process; nothing
+ever leaves the machine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import errors, names
+from .device import Device
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+
+def unquote_password(password: str) -> str:
+    """cloud-libs wraps the password in double quotes for tmsh and escapes `\\` and `"` [C]."""
+    if len(password) >= 2 and password[0] == password[-1] == '"':
+        return password[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return password
+
+
+class Trust:
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+
+    def add(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+        """`POST /mgmt/tm/cm/add-to-trust`; returns the command echo."""
+        address = body.get("device")
+        if not isinstance(address, str) or not address:
+            raise errors.missing_property("add-to-trust", "device")
+        if body.get("caDevice") in (True, "true") and body.get("nonCaDevice") in (True, "true"):
+            raise errors.invalid_value("nonCaDevice", body.get("nonCaDevice"))
+        own = {str(dev.mgmt)} | {str(names.parse_self_address(s.props["address"]).ip)
+                                 for s in dev.store.items("net/self")}
+        if names.is_ip(address) and str(names.parse_ip(address)) in own:
+            raise errors.own_address_in_trust(address)
+        peer = self.cluster.device_at(address)
+        if peer is None or not self.cluster.reachable(peer):
+            raise errors.trust_peer_unreachable(address)
+        user, password = body.get("username"), body.get("password")
+        if not isinstance(user, str) or not isinstance(password, str) or not (
+                peer.auth.check_password(user, password)
+                or peer.auth.check_password(user, unquote_password(password))):
+            raise errors.trust_authentication_failed(address)
+        given = body.get("deviceName", peer.name)
+        if given != peer.name:
+            raise errors.trust_device_name_mismatch(address, str(given), peer.name)
+        if peer.name not in dev.trust:
+            self.cluster.schedule(self.cluster.timing.trust_delay,
+                                  lambda: self._merge(dev, peer),
+                                  f"trust {dev.name} + {peer.name}")
+        echo = {k: v for k, v in body.items() if k != "password"}
+        return {"kind": "tm:cm:add-to-trust:runstate", **echo}
+
+    def _merge(self, dev: Device, peer: Device) -> None:
+        self.cluster.set_trust_members(dev.trust | peer.trust)
+
+    def remove(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+        """`POST /mgmt/tm/cm/remove-from-trust`: this side forgets the peer. Ansible sends the
+        peer name as `name`, others `name: Root` plus `deviceName`; both are accepted [C]."""
+        name = body.get("deviceName") or body.get("name")
+        if not isinstance(name, str) or name == "Root":
+            raise errors.missing_property("remove-from-trust", "deviceName")
+        name = names.base_name(names.full_path(name))
+        if name == dev.name:
+            raise errors.invalid_value("deviceName", name)
+        if name in dev.trust:
+            dev.trust.discard(name)
+            self.cluster.refresh_trust_group(dev)
+        echo = {k: v for k, v in body.items() if k != "password"}
+        return {"kind": "tm:cm:remove-from-trust:runstate", **echo}
+
+    def reset(self, dev: Device) -> None:
+        """`DELETE /mgmt/tm/cm/trust-domain`: this device alone in its trust again."""
+        dev.trust = {dev.name}
+        self.cluster.refresh_trust_group(dev)
+
+    def domain(self, dev: Device) -> dict[str, Any]:
+        """The `Root` trust domain's properties as `dev` reports them [F] (`status` of a
+        multi-device domain is [I])."""
+        return {"caCert": "/Common/dtca.crt", "caCertBundle": "/Common/dtca-bundle.crt",
+                "caDevices": [f"/Common/{n}" for n in sorted(dev.trust)],
+                "caKey": "/Common/dtca.key",
+                "status": "standalone" if dev.trust == {dev.name} else "initialized",
+                "trustGroup": "/Common/device_trust_group"}
