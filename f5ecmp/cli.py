@@ -76,6 +76,15 @@ def schema() -> None:
     typer.echo(json.dumps(document, indent=2))
 
 
+def _register_subcommands() -> None:
+    from f5ecmp.cli_sim import sim_app
+
+    app.add_typer(sim_app, name="sim")
+
+
+_register_subcommands()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
