@@ -77,8 +77,10 @@ def schema() -> None:
 
 
 def _register_subcommands() -> None:
+    from f5ecmp.cli_run import register
     from f5ecmp.cli_sim import sim_app
 
+    register(app)
     app.add_typer(sim_app, name="sim")
 
 

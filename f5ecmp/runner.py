@@ -9,6 +9,7 @@ times. The engine returns results and reports progress through a callback; it ne
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from typing import Any, Literal
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal
 from f5ecmp.steps.base import Change
-from f5ecmp.steps.registry import STEPS, Context, Step, save_config_change
+from f5ecmp.steps.registry import STEPS, Context, Step, save_config_change, step_inputs
 from f5ecmp.steps.waits import WaitTimeout
 
 Outcome = Literal["unchanged", "changed", "planned", "skipped", "failed"]
@@ -27,6 +28,10 @@ Event = dict[str, Any]
 
 class VerifyMismatch(F5EcmpError):
     """After applying, the device still differs from the playbook (retriable)."""
+
+
+class Interrupted(F5EcmpError):
+    """The operator stopped the run (Ctrl-C); the journal says where, for --resume."""
 
 
 class StepFailed(F5EcmpError):
@@ -63,10 +68,11 @@ class RunResult:
     failed: StepResult | None = None
     verification: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.failed is None and not self.verification
+        return self.failed is None and not self.verification and not self.interrupted
 
     @property
     def change_count(self) -> int:
@@ -85,6 +91,7 @@ class Runner:
     step_retries: Mapping[str, int] | int = 2
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    stop: threading.Event = field(default_factory=threading.Event)
 
     # -- plan ----------------------------------------------------------------------------
 
@@ -117,6 +124,9 @@ class Runner:
         run = RunResult()
         start = self.clock()
         for step in STEPS:
+            if self.stop.is_set():
+                run.interrupted = True
+                break
             devices = self._devices(step)
             todo = [d for d in devices if (step.id, d.name) not in skip]
             for device in devices:
@@ -137,7 +147,13 @@ class Runner:
             if failed is not None:
                 run.failed = failed
                 break
-        if run.failed is None:
+        if (
+            run.failed is not None
+            and isinstance(run.failed.error, str)
+            and run.failed.error.startswith("stopped before")
+        ):
+            run.interrupted = True
+        if run.failed is None and not run.interrupted:
             self._save_everywhere(run)
             run.verification = self.verify_cluster()
         run.elapsed_s = self.clock() - start
@@ -193,6 +209,8 @@ class Runner:
         client: Any = self.context.client(device)
         changes = step.plan(self.context, device)
         for change in changes:
+            if self.stop.is_set():
+                raise Interrupted(f"stopped before: {change.summary}")
             self.on_event(
                 {
                     "kind": "change",
@@ -233,7 +251,10 @@ class Runner:
         if kind == "step-start":
             self.journal.step_started(step.id, device)
         elif kind == "step-done":
-            self.journal.step_done(step.id, device, fields.get("changes", []))
+            inputs = step_inputs(
+                step.id, self.context.playbook, self.context.playbook.device(device)
+            )
+            self.journal.step_done(step.id, device, fields.get("changes", []), inputs)
         elif kind == "step-failed":
             self.journal.step_failed(step.id, device, str(fields.get("error")))
 

@@ -32,7 +32,23 @@ from .serve import (
 from .server import LoopbackOnly
 
 __all__ = [
-    "Clock", "Cluster", "DeviceSpec", "Endpoints", "FakeClock", "FaultScriptError",
-    "LoopbackOnly", "Request", "Response", "SimApp", "SimDevice", "SimError", "SimServer",
-    "SystemClock", "Timing", "default_credentials", "run_serve", "serve", "write_endpoints_file",
+    "Clock",
+    "Cluster",
+    "DeviceSpec",
+    "Endpoints",
+    "FakeClock",
+    "FaultScriptError",
+    "LoopbackOnly",
+    "Request",
+    "Response",
+    "SimApp",
+    "SimDevice",
+    "SimError",
+    "SimServer",
+    "SystemClock",
+    "Timing",
+    "default_credentials",
+    "run_serve",
+    "serve",
+    "write_endpoints_file",
 ]

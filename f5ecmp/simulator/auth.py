@@ -43,12 +43,16 @@ class Token:
         start_ms = int(self.start * 1000)
         stamp = datetime.datetime.fromtimestamp(start_ms / 1000, datetime.UTC)
         return {
-            "token": self.token, "name": self.token, "userName": self.user,
+            "token": self.token,
+            "name": self.token,
+            "userName": self.user,
             "authProviderName": self.provider,
             "user": {"link": f"https://localhost/mgmt/shared/authz/users/{self.user}"},
             "timeout": self.timeout,
             "startTime": stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{start_ms % 1000:03d}+0000",
-            "address": self.address, "partition": "[All]", "generation": self.generation,
+            "address": self.address,
+            "partition": "[All]",
+            "generation": self.generation,
             "lastUpdateMicros": int((self.last_update or self.start) * 1_000_000),
             "expirationMicros": start_ms * 1000 + self.timeout * 1_000_000,
             "kind": "shared:authz:tokens:authtokenitemstate",
@@ -74,8 +78,11 @@ class Auth:
         user = body.get("username")
         password = body.get("password")
         provider = body.get("loginProviderName") or "tmos"
-        if not isinstance(user, str) or not isinstance(password, str) or \
-                not self.check_password(user, password):
+        if (
+            not isinstance(user, str)
+            or not isinstance(password, str)
+            or not self.check_password(user, password)
+        ):
             echo = {k: v for k, v in body.items() if k != "password"}
             echo.update({"generation": 0, "lastUpdateMicros": 0})
             raise errors.login_failed(json.dumps(echo, separators=(",", ":")))
@@ -87,8 +94,10 @@ class Auth:
         self.tokens[value] = token
         return {
             "username": user,
-            "loginReference": {"link": "https://localhost/mgmt/cm/system/authn/providers/tmos/"
-                                       f"{TMOS_PROVIDER_UUID}/login"},
+            "loginReference": {
+                "link": "https://localhost/mgmt/cm/system/authn/providers/tmos/"
+                f"{TMOS_PROVIDER_UUID}/login"
+            },
             "loginProviderName": provider,
             "token": token.item(),
             "generation": 0,

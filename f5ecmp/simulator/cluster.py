@@ -60,10 +60,18 @@ class Timing:
     trust_delay: float = 1.0
     sync_delay: float = 1.0
     failover_delay: float = 1.0
+    # Auto failback waits each traffic group's own `autoFailbackTime` (60 s by default) times
+    # this: 1 is what a device does; a rehearsal or a test may shorten the wait.
+    failback_scale: float = 1.0
 
     @classmethod
     def instant(cls) -> Timing:
-        return cls(0.0, 0.0, 0.0)
+        return cls(0.0, 0.0, 0.0, 0.0)
+
+    @classmethod
+    def rehearsal(cls) -> Timing:
+        """Quick but still asynchronous: effects show after a short poll, failback in 1/60."""
+        return cls(0.2, 0.2, 0.2, 1 / 60)
 
 
 class Cluster:
@@ -96,8 +104,9 @@ class Cluster:
         self._build()
 
     @classmethod
-    def from_devices(cls, devices: Iterable[DeviceSpec], version: str = DEFAULT_VERSION,
-                     **kwargs: Any) -> Cluster:
+    def from_devices(
+        cls, devices: Iterable[DeviceSpec], version: str = DEFAULT_VERSION, **kwargs: Any
+    ) -> Cluster:
         return cls(devices, version=version, **kwargs)
 
     @classmethod
@@ -105,8 +114,10 @@ class Cluster:
         """`bigip-1.example.net` … at 127.0.2.1 … on `port`."""
         if not 1 <= n <= 250:
             raise ValueError("a simulated cluster has 1 to 250 devices")
-        specs = [SimDevice(f"bigip-{i}.example.net", ipaddress.ip_address(f"127.0.2.{i}"), port)
-                 for i in range(1, n + 1)]
+        specs = [
+            SimDevice(f"bigip-{i}.example.net", ipaddress.ip_address(f"127.0.2.{i}"), port)
+            for i in range(1, n + 1)
+        ]
         return cls(specs, **kwargs)
 
     def _build(self) -> None:
@@ -177,9 +188,12 @@ class Cluster:
 
     def connected(self, dev: Device, peer: Device) -> bool:
         """Config-sync connectivity: both reachable, both with a config-sync address."""
-        return (self.reachable(dev) and self.reachable(peer)
-                and dev.self_record().props.get("configsyncIp", "none") != "none"
-                and peer.self_record().props.get("configsyncIp", "none") != "none")
+        return (
+            self.reachable(dev)
+            and self.reachable(peer)
+            and dev.self_record().props.get("configsyncIp", "none") != "none"
+            and peer.self_record().props.get("configsyncIp", "none") != "none"
+        )
 
     def set_down(self, name: str, down: bool = True) -> None:
         """Take a device down (it stops answering) or bring it back."""
@@ -190,8 +204,9 @@ class Cluster:
             dev.up = not down
             if down:
                 self.down_since[name] = self.clock.now()
-                self.schedule(self.timing.failover_delay, self.failover_changed,
-                              f"{name} detected down")
+                self.schedule(
+                    self.timing.failover_delay, self.failover_changed, f"{name} detected down"
+                )
             else:
                 self.down_since.pop(name, None)
                 self.failover_changed()
@@ -203,9 +218,11 @@ class Cluster:
     def _on_change(self, dev: Device, rules: Rules, obj: Obj) -> None:
         kind = rules.kind.path
         if kind == "cm/device-group" and obj.full_path != TRUST_GROUP:
-            self.schedule(self.timing.sync_delay,
-                          lambda: self.replicate_group(dev, obj.full_path),
-                          f"replicate {obj.full_path}")
+            self.schedule(
+                self.timing.sync_delay,
+                lambda: self.replicate_group(dev, obj.full_path),
+                f"replicate {obj.full_path}",
+            )
         if rules.is_synced(obj):
             self.sync.record_change(dev)
         if kind in ("cm/traffic-group", "cm/device-group"):
@@ -214,8 +231,11 @@ class Cluster:
     def replicate_group(self, origin: Device, path: str) -> None:
         """Device-group definitions travel over the trust to every member [D]."""
         group = origin.store.get("cm/device-group", path)
-        members = set() if group is None else {names.base_name(m) for m in
-                                               group.children.get("devices", {})}
+        members = (
+            set()
+            if group is None
+            else {names.base_name(m) for m in group.children.get("devices", {})}
+        )
         for name in sorted(origin.trust):
             peer = self.device(name)
             if not self.reachable(peer):
@@ -244,7 +264,8 @@ class Cluster:
         group = copy.deepcopy(group)
         group.children["devices"] = {
             f"/Common/{m}": Obj("cm/device-group/devices", f"/Common/{m}", {})
-            for m in sorted(dev.trust)}
+            for m in sorted(dev.trust)
+        }
         dev.store.put(group)
 
     # --- the cm/device list -----------------------------------------------------------------

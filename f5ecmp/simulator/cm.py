@@ -24,9 +24,22 @@ BUILTIN_GROUPS = frozenset({TRUST_GROUP, "/Common/gtm"})
 LOCAL_ONLY = "/Common/traffic-group-local-only"
 BUILTIN_TRAFFIC_GROUPS = frozenset({LOCAL_ONLY, "/Common/traffic-group-1"})
 MAC = re.compile(r"^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}$")
-CONNECTIVITY = frozenset({"configsyncIp", "unicastAddress", "mirrorIp", "mirrorSecondaryIp",
-                          "multicastInterface", "multicastIp", "multicastPort", "haCapacity",
-                          "description", "comment", "contact", "location"})
+CONNECTIVITY = frozenset(
+    {
+        "configsyncIp",
+        "unicastAddress",
+        "mirrorIp",
+        "mirrorSecondaryIp",
+        "multicastInterface",
+        "multicastIp",
+        "multicastPort",
+        "haCapacity",
+        "description",
+        "comment",
+        "contact",
+        "location",
+    }
+)
 FAILOVER_PORT = 1026
 
 
@@ -34,8 +47,7 @@ class DeviceRules(Rules):
     """`cm/device`: the self device's record. Only connectivity settings are writable; the rest
     is read-only and ignored when a client sends the record back whole."""
 
-    kind = Kind("cm/device", "device",
-                refs={"cert": "cm/cert", "key": "cm/key"})
+    kind = Kind("cm/device", "device", refs={"cert": "cm/cert", "key": "cm/key"})
     creatable = False
     deletable = False
     optional = CONNECTIVITY
@@ -45,8 +57,11 @@ class DeviceRules(Rules):
     ) -> dict[str, Any]:
         known = frozenset(existing.props) if existing is not None else frozenset()
         return super().clean_body(
-            dev, full_path, {k: v for k, v in body.items() if k in CONNECTIVITY or
-                             k not in known}, existing)
+            dev,
+            full_path,
+            {k: v for k, v in body.items() if k in CONNECTIVITY or k not in known},
+            existing,
+        )
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "configsyncIp":
@@ -62,19 +77,25 @@ class DeviceRules(Rules):
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         super().apply(dev, obj, body, creating)
         for entry in obj.props.get("unicastAddress", []):
-            entry["effectiveIp"] = (str(dev.mgmt) if entry["ip"] == "management-ip"
-                                    else entry["ip"])
+            entry["effectiveIp"] = str(dev.mgmt) if entry["ip"] == "management-ip" else entry["ip"]
         if obj.props.get("unicastAddress") == []:
             del obj.props["unicastAddress"]
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
-        own = {str(names.parse_self_address(s.props["address"]).ip)
-               for s in dev.store.items("net/self") if s.props.get("floating") == "disabled"}
-        checks = [("configsyncIp", obj.props.get("configsyncIp"), {"none"}),
-                  ("mirrorIp", obj.props.get("mirrorIp"), {"any6", "any"}),
-                  ("mirrorSecondaryIp", obj.props.get("mirrorSecondaryIp"), {"any6", "any"})]
-        checks += [("unicastAddress", e["ip"], {"management-ip"})
-                   for e in obj.props.get("unicastAddress", [])]
+        own = {
+            str(names.parse_self_address(s.props["address"]).ip)
+            for s in dev.store.items("net/self")
+            if s.props.get("floating") == "disabled"
+        }
+        checks = [
+            ("configsyncIp", obj.props.get("configsyncIp"), {"none"}),
+            ("mirrorIp", obj.props.get("mirrorIp"), {"any6", "any"}),
+            ("mirrorSecondaryIp", obj.props.get("mirrorSecondaryIp"), {"any6", "any"}),
+        ]
+        checks += [
+            ("unicastAddress", e["ip"], {"management-ip"})
+            for e in obj.props.get("unicastAddress", [])
+        ]
         for key, value, allowed in checks:
             if value is not None and value not in allowed and value not in own:
                 raise errors.not_a_self_ip(key, str(value))
@@ -97,8 +118,7 @@ def unicast_addresses(value: Any) -> list[dict[str, Any]]:
 
 
 def failover_groups(dev: Device) -> list[Obj]:
-    return [g for g in dev.store.items("cm/device-group")
-            if g.props.get("type") == "sync-failover"]
+    return [g for g in dev.store.items("cm/device-group") if g.props.get("type") == "sync-failover"]
 
 
 class DeviceGroupRules(Rules):
@@ -115,9 +135,15 @@ class DeviceGroupRules(Rules):
     child_type_names = table({"devices": "device"})
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"asmSync": "disabled", "autoSync": "disabled", "fullLoadOnSync": "false",
-                "incrementalConfigSyncSizeMax": 1024, "networkFailover": "disabled",
-                "saveOnAutoSync": "false", "type": "sync-only"}
+        return {
+            "asmSync": "disabled",
+            "autoSync": "disabled",
+            "fullLoadOnSync": "false",
+            "incrementalConfigSyncSizeMax": 1024,
+            "networkFailover": "disabled",
+            "saveOnAutoSync": "false",
+            "type": "sync-only",
+        }
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         if obj.full_path in BUILTIN_GROUPS and not creating:
@@ -159,8 +185,7 @@ class DeviceGroupRules(Rules):
             if obj.props["type"] != "sync-failover":
                 continue
             for group in failover_groups(dev):
-                if group.full_path != obj.full_path and member in group.children.get("devices",
-                                                                                       {}):
+                if group.full_path != obj.full_path and member in group.children.get("devices", {}):
                     raise errors.device_in_other_failover_group(member, group.full_path)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
@@ -172,8 +197,11 @@ class TrafficGroupRules(Rules):
     """`cm/traffic-group`: HA order of devices in a sync-failover group with this device, auto
     failback (needs an HA order), MAC masquerade; `unitId` assigned at creation [F][C]."""
 
-    kind = Kind("cm/traffic-group", "traffic group",
-                refs={"haOrder": "cm/device", "haGroup": "sys/ha-group"})
+    kind = Kind(
+        "cm/traffic-group",
+        "traffic group",
+        refs={"haOrder": "cm/device", "haGroup": "sys/ha-group"},
+    )
     optional = frozenset({"description", "haOrder", "haGroup"})
     derived = frozenset({"isFloating", "unitId", "monitor"})
     string_bools = frozenset({"autoFailbackEnabled"})
@@ -181,9 +209,16 @@ class TrafficGroupRules(Rules):
     ranges = table({"autoFailbackTime": (0, 300), "haLoadFactor": (1, 1000)})
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"autoFailbackEnabled": "false", "autoFailbackTime": 60,
-                "failoverMethod": "ha-order", "haLoadFactor": 1, "isFloating": "true",
-                "mac": "none", "monitor": {}, "unitId": 0}
+        return {
+            "autoFailbackEnabled": "false",
+            "autoFailbackTime": 60,
+            "failoverMethod": "ha-order",
+            "haLoadFactor": 1,
+            "isFloating": "true",
+            "mac": "none",
+            "monitor": {},
+            "unitId": 0,
+        }
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "haOrder":
@@ -214,9 +249,12 @@ class TrafficGroupRules(Rules):
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         order = obj.props.get("haOrder", [])
-        peers = {dev.name} | {names.base_name(d) for g in failover_groups(dev)
-                              if f"/Common/{dev.name}" in g.children.get("devices", {})
-                              for d in g.children.get("devices", {})}
+        peers = {dev.name} | {
+            names.base_name(d)
+            for g in failover_groups(dev)
+            if f"/Common/{dev.name}" in g.children.get("devices", {})
+            for d in g.children.get("devices", {})
+        }
         for device in order:
             if names.base_name(device) not in peers:
                 raise errors.ha_order_device_not_member(device, obj.full_path)
@@ -226,12 +264,13 @@ class TrafficGroupRules(Rules):
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_TRAFFIC_GROUPS:
             raise errors.method_not_supported("DELETE", f"/tm/cm/traffic-group/{obj.name}")
-        for kind, user_type in (("net/self", "self IP"),
-                                ("ltm/virtual-address", "Virtual Address")):
+        for kind, user_type in (
+            ("net/self", "self IP"),
+            ("ltm/virtual-address", "Virtual Address"),
+        ):
             for user in dev.store.items(kind):
                 if user.props.get("trafficGroup") == obj.full_path:
-                    raise errors.in_use("traffic group", obj.full_path, user_type,
-                                        user.full_path)
+                    raise errors.in_use("traffic group", obj.full_path, user_type, user.full_path)
 
     def is_synced(self, obj: Obj) -> bool:
         return obj.full_path != LOCAL_ONLY

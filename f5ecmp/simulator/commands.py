@@ -81,8 +81,11 @@ def failover(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, A
         active = cluster.failover.active_groups(dev)
         if path is not None and path not in active:
             raise errors.failover_not_active(path)
-        cluster.schedule(0, lambda: cluster.failover.standby(dev, path) if
-                         cluster.available(dev) else None, f"standby {dev.name}")
+        cluster.schedule(
+            0,
+            lambda: cluster.failover.standby(dev, path) if cluster.available(dev) else None,
+            f"standby {dev.name}",
+        )
     else:
         dev.forced_offline = action == "offline"
         cluster.schedule(0, cluster.failover_changed, f"{action} {dev.name}")

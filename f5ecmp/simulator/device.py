@@ -106,20 +106,28 @@ class Device:
             raise errors.method_not_supported("POST", f"/tm/{kind}")
         return objects.create_object(self, rules, body)
 
-    def modify(self, kind: str, full_path: str, body: dict[str, Any], *,
-               replace: bool = False) -> Obj:
+    def modify(
+        self, kind: str, full_path: str, body: dict[str, Any], *, replace: bool = False
+    ) -> Obj:
         rules = rules_for(kind)
-        return objects.modify_object(self, rules, self.get(kind, full_path), body,
-                                     replace=replace)
+        return objects.modify_object(self, rules, self.get(kind, full_path), body, replace=replace)
 
     def delete(self, kind: str, full_path: str) -> None:
         rules = rules_for(kind)
         objects.delete_object(self, rules, self.get(kind, full_path))
 
-    def write_child(self, kind: str, full_path: str, sub: str, method: str,
-                    key: str | None = None, body: dict[str, Any] | None = None) -> Obj | None:
-        return objects.write_child(self, rules_for(kind), self.get(kind, full_path), sub,
-                                   method, key, body)
+    def write_child(
+        self,
+        kind: str,
+        full_path: str,
+        sub: str,
+        method: str,
+        key: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Obj | None:
+        return objects.write_child(
+            self, rules_for(kind), self.get(kind, full_path), sub, method, key, body
+        )
 
     # --- change reporting -------------------------------------------------------------------
     def changed(self, rules: Rules, obj: Obj) -> None:

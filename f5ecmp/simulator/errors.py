@@ -85,7 +85,7 @@ class BasicAuthRequired(Exception):
     """Bad HTTP Basic credentials: Apache answers with an HTML page, not JSON [D]."""
 
     HTML = (
-        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
         "<title>401 Unauthorized</title>\n</head><body>\n<h1>Unauthorized</h1>\n"
         "<p>This server could not verify that you\nare authorized to access the document\n"
         "requested.  Either you supplied the wrong\ncredentials (e.g., bad password), or your\n"
@@ -152,19 +152,19 @@ def unexpected_property(path: str, key: str, value: Any) -> SimError:
     """[I] A property the object type does not have; the framework names the pair it rejects."""
     return SimError(
         400,
-        f"Found unexpected json pair at configuration item {path}: \"{key}\": {value!r}.",
+        f'Found unexpected json pair at configuration item {path}: "{key}": {value!r}.',
         API_FRAMEWORK,
     )
 
 
 def invalid_value(key: str, value: Any) -> SimError:
     """[I] A value of the wrong type or outside the property's enumeration."""
-    return SimError(400, f"invalid property value \"{key}\":{value!r}", API_FRAMEWORK)
+    return SimError(400, f'invalid property value "{key}":{value!r}', API_FRAMEWORK)
 
 
 def invalid_address(value: str) -> SimError:
     """An unparsable address, as the framework words it (seen on a self IP create) [D]."""
-    return SimError(400, f"\"{value}\" invalid address", API_FRAMEWORK)
+    return SimError(400, f'"{value}" invalid address', API_FRAMEWORK)
 
 
 def out_of_range(key: str, value: Any, low: int, high: int) -> SimError:
@@ -236,7 +236,7 @@ def monitor_defaults_from_itself(full_path: str) -> SimError:
     """01070734:3 — a monitor whose defaultsFrom is itself [D]."""
     return SimError(
         400,
-        f"01070734:3: Configuration error: A monitor may not default from itself \"{full_path}\"",
+        f'01070734:3: Configuration error: A monitor may not default from itself "{full_path}"',
     )
 
 
@@ -246,8 +246,9 @@ def monitor_defaults_from_itself(full_path: str) -> SimError:
 def self_ip_address_in_use(address: str, other: str) -> SimError:
     """[I] A self IP whose address another self IP already has."""
     return SimError(
-        400, f"01070734:3: Configuration error: The IP address {address} is already in use by "
-        f"self IP ({other})."
+        400,
+        f"01070734:3: Configuration error: The IP address {address} is already in use by "
+        f"self IP ({other}).",
     )
 
 

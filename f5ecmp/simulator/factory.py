@@ -17,10 +17,29 @@ from .store import ConfigStore, Obj
 from .sysconf import dns_defaults, global_settings_defaults, ntp_defaults
 
 INTERFACES = ("1.1", "1.2", "1.3", "1.4", "mgmt")
-PROVISION_MODULES = ("afm", "am", "apm", "asm", "avr", "dos", "fps", "gtm", "ilx", "lc", "ltm",
-                     "pem", "sslo", "swg", "urldb")
-DB_KEYS = {"dns.cache": "enable", "statemirror.clustermirroring": "between",
-           "systemauth.disablebash": "false", "failover.nettimeoutsec": "3"}
+PROVISION_MODULES = (
+    "afm",
+    "am",
+    "apm",
+    "asm",
+    "avr",
+    "dos",
+    "fps",
+    "gtm",
+    "ilx",
+    "lc",
+    "ltm",
+    "pem",
+    "sslo",
+    "swg",
+    "urldb",
+)
+DB_KEYS = {
+    "dns.cache": "enable",
+    "statemirror.clustermirroring": "between",
+    "systemauth.disablebash": "false",
+    "failover.nettimeoutsec": "3",
+}
 TUNNEL_PROFILES = {"gre": ("gre",), "ipip": ("ip4ip4", "ip4ip6", "ip6ip4", "ip6ip6", "ipip")}
 # Known build numbers; any other version reports this one [I].
 BUILDS = {"16.1.3": "0.0.12", "16.0.0": "0.0.12", "15.1.8": "0.0.7", "17.1.0": "0.0.4"}
@@ -60,9 +79,18 @@ def mac(digest: bytes, offset: int) -> str:
 def fresh_store(identity: Identity) -> ConfigStore:
     """The configuration of a device straight out of licensing."""
     store = ConfigStore()
-    for obj in (*interfaces(identity), *traffic_groups(), *device_groups(identity),
-                *monitors(), *profiles(), *provisioning(), *db_keys(), *tunnel_profiles(),
-                device_record(identity), *system_objects(identity)):
+    for obj in (
+        *interfaces(identity),
+        *traffic_groups(),
+        *device_groups(identity),
+        *monitors(),
+        *profiles(),
+        *provisioning(),
+        *db_keys(),
+        *tunnel_profiles(),
+        device_record(identity),
+        *system_objects(identity),
+    ):
         store.put(obj)
     return store
 
@@ -71,54 +99,104 @@ def interfaces(identity: Identity) -> list[Obj]:
     out = []
     for i, name in enumerate(INTERFACES):
         mgmt = name == "mgmt"
-        out.append(Obj("net/interface", name, {
-            "bundle": "not-supported", "bundleSpeed": "not-supported", "enabled": True,
-            "flowControl": "tx-rx", "forceGigabitFiber": "disabled",
-            "forwardErrorCorrection": "not-supported", "ifIndex": 32 if mgmt else 48 + 16 * i,
-            "lacpPortPriority": 32786, "linkTrapsEnabled": "true", "lldpAdmin": "txonly",
-            "lldpTlvmap": 130943,
-            "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
-            "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
-            "mediaFixed": "auto" if mgmt else "10000T-FD", "mediaMax": "auto",
-            "mediaSfp": "auto", "mtu": 1500, "portFwdMode": "l3", "preferPort": "sfp",
-            "qinqEthertype": "0x8100", "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
-            "stp": "enabled", "stpAutoEdgePort": "enabled", "stpEdgePort": "true",
-            "stpLinkType": "auto"}))
+        out.append(
+            Obj(
+                "net/interface",
+                name,
+                {
+                    "bundle": "not-supported",
+                    "bundleSpeed": "not-supported",
+                    "enabled": True,
+                    "flowControl": "tx-rx",
+                    "forceGigabitFiber": "disabled",
+                    "forwardErrorCorrection": "not-supported",
+                    "ifIndex": 32 if mgmt else 48 + 16 * i,
+                    "lacpPortPriority": 32786,
+                    "linkTrapsEnabled": "true",
+                    "lldpAdmin": "txonly",
+                    "lldpTlvmap": 130943,
+                    "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
+                    "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
+                    "mediaFixed": "auto" if mgmt else "10000T-FD",
+                    "mediaMax": "auto",
+                    "mediaSfp": "auto",
+                    "mtu": 1500,
+                    "portFwdMode": "l3",
+                    "preferPort": "sfp",
+                    "qinqEthertype": "0x8100",
+                    "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
+                    "stp": "enabled",
+                    "stpAutoEdgePort": "enabled",
+                    "stpEdgePort": "true",
+                    "stpLinkType": "auto",
+                },
+            )
+        )
     return out
 
 
 def traffic_group(name: str, unit: int, floating: bool) -> Obj:
-    return Obj("cm/traffic-group", f"/Common/{name}", {
-        "autoFailbackEnabled": "false", "autoFailbackTime": 60, "failoverMethod": "ha-order",
-        "haLoadFactor": 1, "isFloating": "true" if floating else "false", "mac": "none",
-        "monitor": {}, "unitId": unit})
+    return Obj(
+        "cm/traffic-group",
+        f"/Common/{name}",
+        {
+            "autoFailbackEnabled": "false",
+            "autoFailbackTime": 60,
+            "failoverMethod": "ha-order",
+            "haLoadFactor": 1,
+            "isFloating": "true" if floating else "false",
+            "mac": "none",
+            "monitor": {},
+            "unitId": unit,
+        },
+    )
 
 
 def traffic_groups() -> list[Obj]:
-    return [traffic_group("traffic-group-1", 1, True),
-            traffic_group("traffic-group-local-only", 0, False)]
+    return [
+        traffic_group("traffic-group-1", 1, True),
+        traffic_group("traffic-group-local-only", 0, False),
+    ]
 
 
 def device_group(name: str, auto_sync: str, members: list[str]) -> Obj:
-    group = Obj("cm/device-group", f"/Common/{name}", {
-        "asmSync": "disabled", "autoSync": auto_sync, "fullLoadOnSync": "false",
-        "incrementalConfigSyncSizeMax": 1024, "networkFailover": "disabled",
-        "saveOnAutoSync": "false", "type": "sync-only"})
+    group = Obj(
+        "cm/device-group",
+        f"/Common/{name}",
+        {
+            "asmSync": "disabled",
+            "autoSync": auto_sync,
+            "fullLoadOnSync": "false",
+            "incrementalConfigSyncSizeMax": 1024,
+            "networkFailover": "disabled",
+            "saveOnAutoSync": "false",
+            "type": "sync-only",
+        },
+    )
     group.children["devices"] = {
-        f"/Common/{m}": Obj("cm/device-group/devices", f"/Common/{m}", {}) for m in members}
+        f"/Common/{m}": Obj("cm/device-group/devices", f"/Common/{m}", {}) for m in members
+    }
     return group
 
 
 def device_groups(identity: Identity) -> list[Obj]:
-    return [device_group("device_trust_group", "enabled", [identity.name]),
-            device_group("gtm", "disabled", [identity.name])]
+    return [
+        device_group("device_trust_group", "enabled", [identity.name]),
+        device_group("gtm", "disabled", [identity.name]),
+    ]
 
 
 def monitors() -> list[Obj]:
     out = []
     for kind, name in BUILTIN_MONITORS.items():
-        props: dict[str, Any] = {"destination": "*:*", "interval": 5, "manualResume": "disabled",
-                                 "timeUntilUp": 0, "timeout": 16, "upInterval": 0}
+        props: dict[str, Any] = {
+            "destination": "*:*",
+            "interval": 5,
+            "manualResume": "disabled",
+            "timeUntilUp": 0,
+            "timeout": 16,
+            "upInterval": 0,
+        }
         if kind in ("http", "https", "tcp"):
             props.update({"reverse": "disabled", "transparent": "disabled"})
         if kind in ("http", "https"):
@@ -128,46 +206,96 @@ def monitors() -> list[Obj]:
 
 
 def profiles() -> list[Obj]:
-    return [Obj(f"ltm/profile/{kind}", f"/Common/{name}", {"appService": "none"})
-            for kind, name in BUILTIN_PROFILES.items()]
+    return [
+        Obj(f"ltm/profile/{kind}", f"/Common/{name}", {"appService": "none"})
+        for kind, name in BUILTIN_PROFILES.items()
+    ]
 
 
 def provisioning() -> list[Obj]:
-    return [Obj("sys/provision", m, {"cpuRatio": 0, "diskRatio": 0,
-                                     "level": "nominal" if m == "ltm" else "none",
-                                     "memoryRatio": 0}) for m in PROVISION_MODULES]
+    return [
+        Obj(
+            "sys/provision",
+            m,
+            {
+                "cpuRatio": 0,
+                "diskRatio": 0,
+                "level": "nominal" if m == "ltm" else "none",
+                "memoryRatio": 0,
+            },
+        )
+        for m in PROVISION_MODULES
+    ]
 
 
 def db_keys() -> list[Obj]:
-    return [Obj("sys/db", key, {"defaultValue": value, "scfConfig": "true", "value": value,
-                                "valueRange": "string"}) for key, value in DB_KEYS.items()]
+    return [
+        Obj(
+            "sys/db",
+            key,
+            {"defaultValue": value, "scfConfig": "true", "value": value, "valueRange": "string"},
+        )
+        for key, value in DB_KEYS.items()
+    ]
 
 
 def tunnel_profiles() -> list[Obj]:
-    return [Obj(f"net/tunnels/{kind}", f"/Common/{name}", {"appService": "none"})
-            for kind, found in TUNNEL_PROFILES.items() for name in found]
+    return [
+        Obj(f"net/tunnels/{kind}", f"/Common/{name}", {"appService": "none"})
+        for kind, found in TUNNEL_PROFILES.items()
+        for name in found
+    ]
 
 
 def device_record(identity: Identity) -> Obj:
-    return Obj("cm/device", f"/Common/{identity.name}", {
-        "activeModules": ["BIG-IP, VE Trial|SIMULATED-0000000|Rate Shaping|SSL, VE|"
-                          "Routing Bundle, VE|Max Compression, VE"],
-        "alternateIp": "none", "baseMac": identity.base_mac, "build": identity.build,
-        "cert": "/Common/dtdi.crt", "chassisId": identity.chassis_id,
-        "chassisType": "individual", "configsyncIp": "none", "edition": "Final",
-        "failoverState": "active", "haCapacity": 0, "hostname": identity.name,
-        "key": "/Common/dtdi.key", "managementIp": str(identity.mgmt),
-        "marketingName": "BIG-IP Virtual Edition", "mgmtUnicastMode": "both",
-        "mirrorIp": "any6", "mirrorSecondaryIp": "any6", "multicastIp": "any6",
-        "multicastPort": 0, "platformId": "Z100", "product": "BIG-IP", "selfDevice": "true",
-        "timeZone": "America/Los_Angeles", "version": identity.version})
+    return Obj(
+        "cm/device",
+        f"/Common/{identity.name}",
+        {
+            "activeModules": [
+                "BIG-IP, VE Trial|SIMULATED-0000000|Rate Shaping|SSL, VE|"
+                "Routing Bundle, VE|Max Compression, VE"
+            ],
+            "alternateIp": "none",
+            "baseMac": identity.base_mac,
+            "build": identity.build,
+            "cert": "/Common/dtdi.crt",
+            "chassisId": identity.chassis_id,
+            "chassisType": "individual",
+            "configsyncIp": "none",
+            "edition": "Final",
+            "failoverState": "active",
+            "haCapacity": 0,
+            "hostname": identity.name,
+            "key": "/Common/dtdi.key",
+            "managementIp": str(identity.mgmt),
+            "marketingName": "BIG-IP Virtual Edition",
+            "mgmtUnicastMode": "both",
+            "mirrorIp": "any6",
+            "mirrorSecondaryIp": "any6",
+            "multicastIp": "any6",
+            "multicastPort": 0,
+            "platformId": "Z100",
+            "product": "BIG-IP",
+            "selfDevice": "true",
+            "timeZone": "America/Los_Angeles",
+            "version": identity.version,
+        },
+    )
 
 
 def system_objects(identity: Identity) -> list[Obj]:
-    return [Obj("sys/ntp", "", ntp_defaults()), Obj("sys/dns", "", dns_defaults()),
-            Obj("sys/global-settings", "", global_settings_defaults(identity.name)),
-            Obj("auth/partition", "Common", {
+    return [
+        Obj("sys/ntp", "", ntp_defaults()),
+        Obj("sys/dns", "", dns_defaults()),
+        Obj("sys/global-settings", "", global_settings_defaults(identity.name)),
+        Obj(
+            "auth/partition",
+            "Common",
+            {
                 "defaultRouteDomain": 0,
-                "description": "Repository for system objects and shared objects."}),
-            Obj("net/route-domain", "/Common/0", {"connectionLimit": 0, "id": 0,
-                                                  "strict": "enabled"})]
+                "description": "Repository for system objects and shared objects.",
+            },
+        ),
+        Obj("net/route-domain", "/Common/0", {"connectionLimit": 0, "id": 0, "strict": "enabled"}),
+    ]

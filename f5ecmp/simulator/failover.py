@@ -55,8 +55,11 @@ def domain_key(dev: Device) -> str:
 
 
 def floating_groups(dev: Device) -> list[Obj]:
-    return [tg for tg in dev.store.items("cm/traffic-group")
-            if tg.props.get("isFloating") == "true" and tg.full_path != LOCAL_ONLY]
+    return [
+        tg
+        for tg in dev.store.items("cm/traffic-group")
+        if tg.props.get("isFloating") == "true" and tg.full_path != LOCAL_ONLY
+    ]
 
 
 class Failover:
@@ -79,8 +82,9 @@ class Failover:
         state = self.states.get((domain.key, tg))
         source = next((m for m in holders if state and m.name == state.active), None)
         definition = (source or holders[0]).store.get("cm/traffic-group", tg) if holders else None
-        order = [names.base_name(d) for d in (definition.props.get("haOrder", [])
-                                              if definition else [])]
+        order = [
+            names.base_name(d) for d in (definition.props.get("haOrder", []) if definition else [])
+        ]
         by_name = {m.name: m for m in holders}
         first = [by_name[n] for n in order if n in by_name]
         return first + [m for m in holders if m not in first]
@@ -109,13 +113,20 @@ class Failover:
         definition = ranking[0].store.get("cm/traffic-group", tg)
         order = definition.props.get("haOrder", []) if definition else []
         home = names.base_name(order[0]) if order else None
-        wants_back = (definition is not None and
-                      definition.props.get("autoFailbackEnabled") == "true" and
-                      home in {c.name for c in candidates} and home != state.active)
+        wants_back = (
+            definition is not None
+            and definition.props.get("autoFailbackEnabled") == "true"
+            and home in {c.name for c in candidates}
+            and home != state.active
+        )
         if not wants_back or definition is None:
             state.failback_at = None
         elif state.failback_at is None:
-            state.failback_at = now + int(definition.props.get("autoFailbackTime", 60))
+            wait = (
+                int(definition.props.get("autoFailbackTime", 60))
+                * self.cluster.timing.failback_scale
+            )
+            state.failback_at = now + wait
             self.cluster.schedule(state.failback_at - now, self.recompute, f"failback {tg}")
         elif now >= state.failback_at:
             self._move(state, home)
@@ -139,14 +150,20 @@ class Failover:
     def standby(self, dev: Device, tg: str | None) -> None:
         """`run sys failover standby [traffic-group X]` on `dev`."""
         domain = self.domains()[domain_key(dev)]
-        groups = [tg] if tg else [t for (d, t), s in self.states.items()
-                                  if d == domain.key and s.active == dev.name]
+        groups = (
+            [tg]
+            if tg
+            else [
+                t for (d, t), s in self.states.items() if d == domain.key and s.active == dev.name
+            ]
+        )
         for group in groups:
             state = self.states.get((domain.key, group))
             if state is None or state.active != dev.name:
                 raise errors.failover_not_active(group)
-            others = [m for m in self.ranking(domain, group)
-                      if m is not dev and self.cluster.available(m)]
+            others = [
+                m for m in self.ranking(domain, group) if m is not dev and self.cluster.available(m)
+            ]
             if others:
                 self._move(state, others[0].name)
 
@@ -163,8 +180,10 @@ class Failover:
                 continue
             state = self.states.get((domain.key, tg.full_path), TgState(None))
             ranking = self.ranking(domain, tg.full_path)
-            nxt = next((m.name for m in ranking
-                        if m.name != state.active and self.cluster.available(m)), None)
+            nxt = next(
+                (m.name for m in ranking if m.name != state.active and self.cluster.available(m)),
+                None,
+            )
             for member in ranking:
                 if member.name == state.active:
                     label = "active"
@@ -172,8 +191,15 @@ class Failover:
                     label = "standby"
                 else:
                     label = "offline"  # [I] a device that stopped answering
-                rows.append(TgRow(tg.full_path, member.full_name, label,
-                                  member.name == nxt, member.name == state.previous))
+                rows.append(
+                    TgRow(
+                        tg.full_path,
+                        member.full_name,
+                        label,
+                        member.name == nxt,
+                        member.name == state.previous,
+                    )
+                )
         return rows
 
     def device_state(self, dev: Device) -> str:

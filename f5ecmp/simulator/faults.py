@@ -15,8 +15,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-FAULT_KEYS = frozenset({"device", "latency_ms", "jitter_ms", "error_rate", "drop_rate",
-                        "token_ttl_s", "fail_nth_write", "down", "seed"})
+FAULT_KEYS = frozenset(
+    {
+        "device",
+        "latency_ms",
+        "jitter_ms",
+        "error_rate",
+        "drop_rate",
+        "token_ttl_s",
+        "fail_nth_write",
+        "down",
+        "seed",
+    }
+)
 
 
 class FaultScriptError(ValueError):
@@ -40,10 +51,16 @@ class FaultPlan:
         self.writes_seen = 0
 
     def describe(self) -> dict[str, Any]:
-        return {"seed": self.seed, "latency_ms": self.latency_ms, "jitter_ms": self.jitter_ms,
-                "error_rate": self.error_rate, "drop_rate": self.drop_rate,
-                "token_ttl_s": self.token_ttl_s, "fail_nth_write": self.fail_nth_write,
-                "writes_seen": self.writes_seen}
+        return {
+            "seed": self.seed,
+            "latency_ms": self.latency_ms,
+            "jitter_ms": self.jitter_ms,
+            "error_rate": self.error_rate,
+            "drop_rate": self.drop_rate,
+            "token_ttl_s": self.token_ttl_s,
+            "fail_nth_write": self.fail_nth_write,
+            "writes_seen": self.writes_seen,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,7 +98,7 @@ class Faults:
         if target != "*" and target not in self.plans:
             raise FaultScriptError(f"no simulated device named {target!r}")
         values = _validated(script)
-        for name in (self.plans if target == "*" else [target]):
+        for name in self.plans if target == "*" else [target]:
             plan = self.plans[name]
             for key, value in values.items():
                 setattr(plan, key, value)
@@ -121,12 +138,14 @@ def _validated(script: dict[str, Any]) -> dict[str, Any]:
         if key in script:
             out[key] = _number(script, key, 0.0, 1.0)
     if "token_ttl_s" in script:
-        out["token_ttl_s"] = (None if script["token_ttl_s"] is None
-                              else _number(script, "token_ttl_s", 0.0, 36000.0))
+        out["token_ttl_s"] = (
+            None if script["token_ttl_s"] is None else _number(script, "token_ttl_s", 0.0, 36000.0)
+        )
     if "fail_nth_write" in script:
         value = script["fail_nth_write"]
-        out["fail_nth_write"] = None if value is None else int(_number(script, key="fail_nth_write",
-                                                                       low=1.0, high=1e9))
+        out["fail_nth_write"] = (
+            None if value is None else int(_number(script, key="fail_nth_write", low=1.0, high=1e9))
+        )
     if "seed" in script:
         out["seed"] = int(_number(script, "seed", -(2**63), 2**63))
     if "down" in script and not isinstance(script["down"], bool):

@@ -16,8 +16,16 @@ COMMON = "Common"
 
 # Service names a destination or member port may use instead of a number (tmsh accepts them;
 # REST always answers with the number).
-SERVICE_PORTS = {"any": 0, "*": 0, "http": 80, "https": 443, "ssh": 22, "domain": 53,
-                 "ftp": 21, "smtp": 25}
+SERVICE_PORTS = {
+    "any": 0,
+    "*": 0,
+    "http": 80,
+    "https": 443,
+    "ssh": 22,
+    "domain": 53,
+    "ftp": 21,
+    "smtp": 25,
+}
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -141,7 +149,7 @@ def parse_destination(text: str) -> Destination:
         raise errors.invalid_value("destination", text)
     path = full_path(text)
     partition = partition_of(path)
-    tail = path[len(partition) + 2:]
+    tail = path[len(partition) + 2 :]
     if tail.count(":") > 1:  # IPv6: address.port
         address, _, port = tail.rpartition(".")
     else:

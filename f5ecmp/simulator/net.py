@@ -17,10 +17,24 @@ if TYPE_CHECKING:
     from .device import Device
 
 LOCAL_ONLY = "/Common/traffic-group-local-only"
-SELF_ALLOW_DEFAULTS = ["igmp:0", "ospf:0", "pim:0", "tcp:161", "tcp:22", "tcp:4353", "tcp:443",
-                       "tcp:53", "udp:1026", "udp:161", "udp:4353", "udp:520", "udp:53"]
-ALLOW_PROTOCOLS = frozenset({"eigrp", "egp", "gre", "icmp", "igmp", "igp", "ipip", "l2tp",
-                             "ospf", "pim", "tcp", "udp"})
+SELF_ALLOW_DEFAULTS = [
+    "igmp:0",
+    "ospf:0",
+    "pim:0",
+    "tcp:161",
+    "tcp:22",
+    "tcp:4353",
+    "tcp:443",
+    "tcp:53",
+    "udp:1026",
+    "udp:161",
+    "udp:4353",
+    "udp:520",
+    "udp:53",
+]
+ALLOW_PROTOCOLS = frozenset(
+    {"eigrp", "egp", "gre", "icmp", "igmp", "igp", "ipip", "l2tp", "ospf", "pim", "tcp", "udp"}
+)
 TAG_MODES = frozenset({"none", "service", "customer", "double"})
 
 
@@ -31,8 +45,12 @@ class InterfaceRules(Rules):
     creatable = False
     deletable = False
     switches = frozenset({"stp", "forceGigabitFiber"})
-    enums = table({"lldpAdmin": frozenset({"disable", "txonly", "rxonly", "txrx"}),
-             "flowControl": frozenset({"none", "rx", "tx", "tx-rx"})})
+    enums = table(
+        {
+            "lldpAdmin": frozenset({"disable", "txonly", "rxonly", "txrx"}),
+            "flowControl": frozenset({"none", "rx", "tx", "tx-rx"}),
+        }
+    )
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "enabled":  # a real boolean on interfaces [F]
@@ -50,31 +68,62 @@ class VlanRules(Rules):
     optional = frozenset({"description", "customerTag", "tag"})
     input_only = frozenset({"interfaces"})
     switches = frozenset({"dagRoundRobin", "failsafe", "sourceChecking", "hardwareSyncookie"})
-    enums = table({
-        "autoLasthop": frozenset({"default", "enabled", "disabled"}),
-        "cmpHash": frozenset({"default", "src-ip", "dst-ip"}),
-        "dagTunnel": frozenset({"inner", "outer"}),
-        "failsafeAction": frozenset({"failover-restart-tm", "reboot", "restart-all", "failover",
-                                     "failover-abort-tm", "go-offline",
-                                     "go-offline-restart-tm", "go-offline-abort-tm"}),
-        "learning": frozenset({"enable-forward", "disable-forward", "disable-drop"}),
-        "fwdMode": frozenset({"l2", "l3"}),
-    })
-    ranges = table({"tag": (1, 4094), "customerTag": (1, 4094), "mtu": (576, 9198),
-              "failsafeTimeout": (10, 3600), "synFloodRateLimit": (0, 2147483647),
-              "syncacheThreshold": (0, 2147483647)})
+    enums = table(
+        {
+            "autoLasthop": frozenset({"default", "enabled", "disabled"}),
+            "cmpHash": frozenset({"default", "src-ip", "dst-ip"}),
+            "dagTunnel": frozenset({"inner", "outer"}),
+            "failsafeAction": frozenset(
+                {
+                    "failover-restart-tm",
+                    "reboot",
+                    "restart-all",
+                    "failover",
+                    "failover-abort-tm",
+                    "go-offline",
+                    "go-offline-restart-tm",
+                    "go-offline-abort-tm",
+                }
+            ),
+            "learning": frozenset({"enable-forward", "disable-forward", "disable-drop"}),
+            "fwdMode": frozenset({"l2", "l3"}),
+        }
+    )
+    ranges = table(
+        {
+            "tag": (1, 4094),
+            "customerTag": (1, 4094),
+            "mtu": (576, 9198),
+            "failsafeTimeout": (10, 3600),
+            "synFloodRateLimit": (0, 2147483647),
+            "syncacheThreshold": (0, 2147483647),
+        }
+    )
     child_type_names = table({"interfaces": "interface"})
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
         return {
-            "autoLasthop": "default", "cmpHash": "default", "dagRoundRobin": "disabled",
-            "dagTunnel": "outer", "failsafe": "disabled",
-            "failsafeAction": "failover-restart-tm", "failsafeTimeout": 90, "fwdMode": "l3",
-            "hardwareSyncookie": "disabled", "ifIndex": 0, "learning": "enable-forward",
+            "autoLasthop": "default",
+            "cmpHash": "default",
+            "dagRoundRobin": "disabled",
+            "dagTunnel": "outer",
+            "failsafe": "disabled",
+            "failsafeAction": "failover-restart-tm",
+            "failsafeTimeout": 90,
+            "fwdMode": "l3",
+            "hardwareSyncookie": "disabled",
+            "ifIndex": 0,
+            "learning": "enable-forward",
             "mtu": 1500,
-            "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes", "samplingRate": 0,
-                      "samplingRateGlobal": "yes"},
-            "sourceChecking": "disabled", "synFloodRateLimit": 1000, "syncacheThreshold": 6000,
+            "sflow": {
+                "pollInterval": 0,
+                "pollIntervalGlobal": "yes",
+                "samplingRate": 0,
+                "samplingRateGlobal": "yes",
+            },
+            "sourceChecking": "disabled",
+            "synFloodRateLimit": 1000,
+            "syncacheThreshold": 6000,
         }
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
@@ -95,8 +144,11 @@ class VlanRules(Rules):
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         member = body if isinstance(body, dict) else {"name": body}
         name = member.get("name")
-        if not isinstance(name, str) or dev.store.get("net/interface", name) is None \
-                or name == "mgmt":
+        if (
+            not isinstance(name, str)
+            or dev.store.get("net/interface", name) is None
+            or name == "mgmt"
+        ):
             raise errors.reference_missing("interface", str(name))
         if name in parent.children.get(sub, {}):
             raise errors.already_exists("interface", name)
@@ -116,8 +168,17 @@ class VlanRules(Rules):
 
     @staticmethod
     def _set_member(parent: Obj, child: Obj, member: dict[str, Any]) -> None:
-        unknown = set(member) - {"name", "tagged", "untagged", "tagMode", "kind", "fullPath",
-                                 "generation", "selfLink", "nameReference"}
+        unknown = set(member) - {
+            "name",
+            "tagged",
+            "untagged",
+            "tagMode",
+            "kind",
+            "fullPath",
+            "generation",
+            "selfLink",
+            "nameReference",
+        }
         if unknown:
             key = sorted(unknown)[0]
             raise errors.unexpected_property("/net/vlan/interfaces/", key, member[key])
@@ -137,14 +198,16 @@ class VlanRules(Rules):
         for other in dev.store.items(self.kind.path):
             if other.full_path == obj.full_path:
                 continue
-            if other.props.get("tag") == obj.props.get("tag") and \
-                    other.props.get("customerTag") == obj.props.get("customerTag"):
+            if other.props.get("tag") == obj.props.get("tag") and other.props.get(
+                "customerTag"
+            ) == obj.props.get("customerTag"):
                 # [I] two VLANs cannot carry the same tag.
                 raise errors.invalid_value("tag", obj.props.get("tag"))
             for name, member in obj.children.get("interfaces", {}).items():
                 theirs = other.children.get("interfaces", {}).get(name)
-                if theirs is not None and ("untagged" in member.props or
-                                           "untagged" in theirs.props):
+                if theirs is not None and (
+                    "untagged" in member.props or "untagged" in theirs.props
+                ):
                     # [I] an untagged interface belongs to one VLAN only.
                     raise errors.in_use("interface", name, "VLAN", other.full_path)
 
@@ -158,15 +221,21 @@ class SelfIpRules(Rules):
     """`net/self`: address with prefix (route-domain `%0` dropped), a VLAN that exists, a
     traffic group that exists; `floating` and `unit` derived from the traffic group [F]."""
 
-    kind = Kind("net/self", "self IP",
-                refs={"vlan": "net/vlan", "trafficGroup": "cm/traffic-group"})
+    kind = Kind(
+        "net/self", "self IP", refs={"vlan": "net/vlan", "trafficGroup": "cm/traffic-group"}
+    )
     optional = frozenset({"description", "allowService", "address", "vlan"})
     derived = frozenset({"floating", "unit", "addressSource", "inheritedTrafficGroup"})
     immutable = frozenset({"address"})
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"addressSource": "from-user", "floating": "disabled",
-                "inheritedTrafficGroup": "false", "trafficGroup": LOCAL_ONLY, "unit": 0}
+        return {
+            "addressSource": "from-user",
+            "floating": "disabled",
+            "inheritedTrafficGroup": "false",
+            "trafficGroup": LOCAL_ONLY,
+            "unit": 0,
+        }
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "address":
@@ -195,12 +264,15 @@ class SelfIpRules(Rules):
         mine = names.parse_self_address(obj.props["address"])
         route_domain_exists(dev, mine.route_domain)
         for other in dev.store.items(self.kind.path):
-            if other.full_path != obj.full_path and \
-                    names.parse_self_address(other.props["address"]).ip == mine.ip:
+            if (
+                other.full_path != obj.full_path
+                and names.parse_self_address(other.props["address"]).ip == mine.ip
+            ):
                 raise errors.self_ip_address_in_use(str(mine.ip), other.full_path)
         if obj.props["floating"] == "enabled" and not static_subnet_holds(dev, obj):
             raise errors.floating_self_outside_subnet(
-                obj.full_path, obj.props["address"], obj.props["vlan"])
+                obj.full_path, obj.props["address"], obj.props["vlan"]
+            )
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         address = str(names.parse_self_address(obj.props["address"]).ip)
@@ -208,15 +280,17 @@ class SelfIpRules(Rules):
             raise errors.config_sync_address_in_use(address)
 
     def is_synced(self, obj: Obj) -> bool:
-        return obj.props.get("trafficGroup") != LOCAL_ONLY and obj.props.get("floating") == \
-            "enabled"
+        return (
+            obj.props.get("trafficGroup") != LOCAL_ONLY and obj.props.get("floating") == "enabled"
+        )
 
 
 def route_domain_exists(dev: Device, suffix: str) -> None:
     """`%N` must name an existing route domain (only route domain 0 exists on a fresh
     device) [I]."""
-    if suffix and not any(str(rd.props.get("id")) == suffix[1:]
-                          for rd in dev.store.items("net/route-domain")):
+    if suffix and not any(
+        str(rd.props.get("id")) == suffix[1:] for rd in dev.store.items("net/route-domain")
+    ):
         raise errors.reference_missing("route domain", f"/Common/{suffix[1:]}")
 
 
@@ -224,12 +298,13 @@ def static_subnet_holds(dev: Device, floating: Obj) -> bool:
     """A floating self IP needs a non-floating self IP on its VLAN whose subnet contains it."""
     address = names.parse_self_address(floating.props["address"])
     for other in dev.store.items("net/self"):
-        if other.props.get("floating") == "enabled" or \
-                other.props.get("vlan") != floating.props["vlan"]:
+        if (
+            other.props.get("floating") == "enabled"
+            or other.props.get("vlan") != floating.props["vlan"]
+        ):
             continue
         static = names.parse_self_address(other.props["address"])
-        if static.route_domain == address.route_domain and \
-                address.ip in static.interface.network:
+        if static.route_domain == address.route_domain and address.ip in static.interface.network:
             return True
     return False
 
@@ -287,6 +362,10 @@ class TunnelProfileRules(Rules):
 
 
 RULES: tuple[Rules, ...] = (
-    InterfaceRules(), VlanRules(), SelfIpRules(), RouteDomainRules(),
-    TunnelProfileRules("gre"), TunnelProfileRules("ipip"),
+    InterfaceRules(),
+    VlanRules(),
+    SelfIpRules(),
+    RouteDomainRules(),
+    TunnelProfileRules("gre"),
+    TunnelProfileRules("ipip"),
 )

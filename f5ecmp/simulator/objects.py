@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from .device import Device
 
 # Keys a client may send back unchanged (f5-sdk's update() PUTs the whole object); ignored.
-READ_ONLY_KEYS = frozenset({"kind", "selfLink", "generation", "fullPath", "name", "partition",
-                            "subPath"})
+READ_ONLY_KEYS = frozenset(
+    {"kind", "selfLink", "generation", "fullPath", "name", "partition", "subPath"}
+)
 SWITCH = frozenset({"enabled", "disabled"})
 # A read-only mapping for per-type tables declared on `Rules` subclasses.
 table = MappingProxyType
@@ -112,8 +113,14 @@ class Rules:
     # --- input handling --------------------------------------------------------------------
     def accepted(self, dev: Device, full_path: str, existing: Obj | None) -> frozenset[str]:
         known = frozenset(existing.props) if existing is not None else frozenset()
-        return (frozenset(self.defaults(dev, full_path)) | self.optional | self.input_only
-                | self.derived | READ_ONLY_KEYS | known)
+        return (
+            frozenset(self.defaults(dev, full_path))
+            | self.optional
+            | self.input_only
+            | self.derived
+            | READ_ONLY_KEYS
+            | known
+        )
 
     def coerce(self, key: str, value: Any) -> Any:
         """Accept every form real clients send and return the form the device stores."""
@@ -256,14 +263,20 @@ def find(dev: Device, rules: Rules, full_path: str) -> Obj:
 def find_child(rules: Rules, parent: Obj, sub: str, key: str) -> Obj:
     child = parent.children.get(sub, {}).get(key)
     if child is None:
-        raise errors.not_found(rules.child_type_names.get(sub, sub),
-                               rules.child_display(parent, sub, key))
+        raise errors.not_found(
+            rules.child_type_names.get(sub, sub), rules.child_display(parent, sub, key)
+        )
     return child
 
 
 def write_child(
-    dev: Device, rules: Rules, parent: Obj, sub: str, method: str,
-    key: str | None = None, body: dict[str, Any] | None = None,
+    dev: Device,
+    rules: Rules,
+    parent: Obj,
+    sub: str,
+    method: str,
+    key: str | None = None,
+    body: dict[str, Any] | None = None,
 ) -> Obj | None:
     """Add (POST), modify (PATCH/PUT) or remove (DELETE) one subcollection item.
 

@@ -27,11 +27,14 @@ def check_loopback(host: str) -> None:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        raise LoopbackOnly(f"{host!r} is not an IP address; the simulator binds loopback "
-                           "addresses only") from None
+        raise LoopbackOnly(
+            f"{host!r} is not an IP address; the simulator binds loopback addresses only"
+        ) from None
     if not address.is_loopback:
-        raise LoopbackOnly(f"refusing to bind {host}: the simulator serves on loopback "
-                           "addresses only (127.0.0.0/8 or ::1)")
+        raise LoopbackOnly(
+            f"refusing to bind {host}: the simulator serves on loopback "
+            "addresses only (127.0.0.0/8 or ::1)"
+        )
 
 
 class DeviceHandler(BaseHTTPRequestHandler):
@@ -78,10 +81,12 @@ class DeviceHandler(BaseHTTPRequestHandler):
 
     def _write(self, response: Response) -> None:
         body = b"" if self.command == "HEAD" else response.body
-        head = [f"HTTP/1.1 {response.status} {response.reason}",
-                f"Content-Type: {response.content_type}",
-                f"Content-Length: {len(response.body)}",
-                *(f"{k}: {v}" for k, v in response.headers)]
+        head = [
+            f"HTTP/1.1 {response.status} {response.reason}",
+            f"Content-Type: {response.content_type}",
+            f"Content-Length: {len(response.body)}",
+            *(f"{k}: {v}" for k, v in response.headers),
+        ]
         if self.headers.get("Connection", "").lower() == "close":
             head.append("Connection: close")
             self.close_connection = True
@@ -91,8 +96,7 @@ class DeviceHandler(BaseHTTPRequestHandler):
         """Drop the connection with a TCP reset, as a crashing or unreachable device does."""
         self.close_connection = True
         with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                       struct.pack("ii", 1, 0))
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -106,8 +110,7 @@ class DeviceListener(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, host: str, port: int, app: SimApp, device: str,
-                 cert: ServerCert) -> None:
+    def __init__(self, host: str, port: int, app: SimApp, device: str, cert: ServerCert) -> None:
         check_loopback(host)
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.app = app
@@ -117,8 +120,9 @@ class DeviceListener(ThreadingHTTPServer):
         super().__init__((host, port), DeviceHandler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert.cert_file, cert.key_file)
-        self.socket = context.wrap_socket(self.socket, server_side=True,
-                                          do_handshake_on_connect=False)
+        self.socket = context.wrap_socket(
+            self.socket, server_side=True, do_handshake_on_connect=False
+        )
 
     @property
     def port(self) -> int:

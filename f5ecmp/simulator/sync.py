@@ -37,11 +37,23 @@ IN_SYNC = "All devices in the device group are in sync"
 AWAITING = "The device group is awaiting the initial config sync"
 FAILURE = "A validation error occurred while syncing to a remote device"
 DISCONNECTED = "One or more devices in the device group are disconnected"
-SEVERITY = ("Disconnected", "Sync Failure", "Changes Pending", "Awaiting Initial Sync",
-            "Not All Devices Synced", "In Sync")
-COLOURS = {"Standalone": "green", "In Sync": "green", "Changes Pending": "yellow",
-           "Awaiting Initial Sync": "blue", "Not All Devices Synced": "yellow",
-           "Disconnected": "red", "Sync Failure": "red"}
+SEVERITY = (
+    "Disconnected",
+    "Sync Failure",
+    "Changes Pending",
+    "Awaiting Initial Sync",
+    "Not All Devices Synced",
+    "In Sync",
+)
+COLOURS = {
+    "Standalone": "green",
+    "In Sync": "green",
+    "Changes Pending": "yellow",
+    "Awaiting Initial Sync": "blue",
+    "Not All Devices Synced": "yellow",
+    "Disconnected": "red",
+    "Sync Failure": "red",
+}
 
 
 @dataclass
@@ -74,8 +86,12 @@ class SyncReport:
 
 
 def synced_objects(dev: Device) -> list[Obj]:
-    return [obj for kind, rules in REGISTRY.items() for obj in dev.store.items(kind)
-            if rules.is_synced(obj)]
+    return [
+        obj
+        for kind, rules in REGISTRY.items()
+        for obj in dev.store.items(kind)
+        if rules.is_synced(obj)
+    ]
 
 
 def group_members(dev: Device, group: Obj) -> list[str]:
@@ -84,8 +100,11 @@ def group_members(dev: Device, group: Obj) -> list[str]:
 
 def user_groups(dev: Device) -> list[Obj]:
     """The configuration-syncing device groups `dev` is a member of (built-ins excluded)."""
-    return [g for g in dev.store.items("cm/device-group")
-            if g.full_path not in BUILTIN_GROUPS and dev.name in group_members(dev, g)]
+    return [
+        g
+        for g in dev.store.items("cm/device-group")
+        if g.full_path not in BUILTIN_GROUPS and dev.name in group_members(dev, g)
+    ]
 
 
 class SyncState:
@@ -113,8 +132,9 @@ class SyncState:
                 self._auto_sync(dev, group.full_path)
 
     def _auto_sync(self, dev: Device, group_path: str) -> None:
-        self.cluster.schedule(0, lambda: self.push(dev, group_path, False),
-                              f"auto sync {group_path} from {dev.name}")
+        self.cluster.schedule(
+            0, lambda: self.push(dev, group_path, False), f"auto sync {group_path} from {dev.name}"
+        )
 
     def push(self, source: Device, group_path: str, manual: bool) -> None:
         """Start `config-sync to-group`: copy to every connected member after the sync delay."""
@@ -124,12 +144,18 @@ class SyncState:
         mine = self.view(source.name, group_path)
         if mine.commit is None:
             mine.commit = self.new_commit(source)
-        targets = [m for m in group_members(source, group)
-                   if m != source.name and self.cluster.connected(source, self.cluster.device(m))]
+        targets = [
+            m
+            for m in group_members(source, group)
+            if m != source.name and self.cluster.connected(source, self.cluster.device(m))
+        ]
         delay = self.cluster.timing.sync_delay
         self.in_flight[group_path] = (self.cluster.clock.now() + delay, targets)
-        self.cluster.schedule(delay, lambda: self._complete(source, group, targets, manual),
-                              f"sync {group_path} from {source.name}")
+        self.cluster.schedule(
+            delay,
+            lambda: self._complete(source, group, targets, manual),
+            f"sync {group_path} from {source.name}",
+        )
 
     def _complete(self, source: Device, group: Obj, targets: list[str], manual: bool) -> None:
         self.in_flight.pop(group.full_path, None)
@@ -164,8 +190,9 @@ class SyncState:
             raise errors.pull_before_push(names.base_name(group_path))
         group = dev.store.get("cm/device-group", group_path)
         assert group is not None
-        newest = max((self.view(m, group_path).commit or (0.0, 0, m), m)
-                     for m in group_members(dev, group))[1]
+        newest = max(
+            (self.view(m, group_path).commit or (0.0, 0, m), m) for m in group_members(dev, group)
+        )[1]
         if newest != dev.name:
             self.push(self.cluster.device(newest), group_path, True)
 
@@ -184,12 +211,16 @@ class SyncState:
         views = {m: self.view(m, group.full_path) for m in members}
         failed = [m for m, v in views.items() if v.failure]
         if failed:
-            return GroupStatus(name, "Sync Failure", FAILURE,
-                               [f" - {m}: {views[m].failure}" for m in failed])
+            return GroupStatus(
+                name, "Sync Failure", FAILURE, [f" - {m}: {views[m].failure}" for m in failed]
+            )
         if group.full_path in self.in_flight:
             pending = self.in_flight[group.full_path][1]
-            return GroupStatus(name, "Not All Devices Synced",
-                               f"{len(pending)} devices did not receive the last sync")
+            return GroupStatus(
+                name,
+                "Not All Devices Synced",
+                f"{len(pending)} devices did not receive the last sync",
+            )
         return self._compare(name, group.name, views)
 
     @staticmethod
@@ -204,29 +235,43 @@ class SyncState:
         action = f" - Recommended action: Synchronize {newest} to group {group_name}"
         if len(changed) > 1:
             first, second = sorted(changed)[:2]
-            return GroupStatus(name, "Changes Pending",
-                               f"There is a possible change conflict between {first} and "
-                               f"{second}.", [action])
-        return GroupStatus(name, "Changes Pending",
-                           f"{max(len(changed), 1)} devices with changes pending", [action])
+            return GroupStatus(
+                name,
+                "Changes Pending",
+                f"There is a possible change conflict between {first} and {second}.",
+                [action],
+            )
+        return GroupStatus(
+            name,
+            "Changes Pending",
+            f"{max(len(changed), 1)} devices with changes pending",
+            [action],
+        )
 
     def _link(self, dev: Device, peer: str) -> str:
-        return "connected" if self.cluster.connected(dev, self.cluster.device(peer)) \
+        return (
+            "connected"
+            if self.cluster.connected(dev, self.cluster.device(peer))
             else "disconnected"
+        )
 
     def report(self, dev: Device) -> SyncReport:
         peers = sorted(dev.trust - {dev.name})
         if not peers:
             return SyncReport("Standalone", "green", "standalone", " ", [STANDALONE_DETAIL])
         details = [f"{p}: {self._link(dev, p)}" for p in peers]
-        groups = [g for g in dev.store.items("cm/device-group")
-                  if g.full_path == TRUST_GROUP or g in user_groups(dev)]
+        groups = [
+            g
+            for g in dev.store.items("cm/device-group")
+            if g.full_path == TRUST_GROUP or g in user_groups(dev)
+        ]
         statuses = [self.group_status(dev, g) for g in groups]
         details += [f"{s.name} ({s.status}): {s.summary}" for s in statuses]
         details += [a for s in statuses for a in s.actions]
         worst = min(statuses, key=lambda s: SEVERITY.index(s.status))
-        return SyncReport(worst.status, COLOURS[worst.status], "high-availability",
-                          worst.summary, details)
+        return SyncReport(
+            worst.status, COLOURS[worst.status], "high-availability", worst.summary, details
+        )
 
 
 def copy_configuration(source: Device, target: Device) -> None:

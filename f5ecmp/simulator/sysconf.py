@@ -18,13 +18,38 @@ if TYPE_CHECKING:
     from .store import Obj
 
 # The default file-access prefixes of global settings [F].
-FILE_BLACKLIST = " ".join(f"{{{p}}}" for p in (
-    "/shared/3dns/", "/shared/bin/", "/shared/core/", "/shared/datasync/", "/shared/em/",
-    "/shared/GeoIP/", "/shared/images/", "/shared/lib/", "/shared/lib64/", "/shared/log/",
-    "/shared/lost+found/", "/shared/mgmt/", "/shared/nfb/", "/shared/ssh/", "/shared/statsd/",
-    "/shared/tmstat/", "/shared/vadc/", "/config/aaa/", "/config/big3d/", "/config/bigip/",
-    "/config/filestore/", "/config/gtm/", "/config/httpd/", "/config/ntp.conf",
-    "/config/rndc.key", "/config/ssh/", "/config/ssl/"))
+FILE_BLACKLIST = " ".join(
+    f"{{{p}}}"
+    for p in (
+        "/shared/3dns/",
+        "/shared/bin/",
+        "/shared/core/",
+        "/shared/datasync/",
+        "/shared/em/",
+        "/shared/GeoIP/",
+        "/shared/images/",
+        "/shared/lib/",
+        "/shared/lib64/",
+        "/shared/log/",
+        "/shared/lost+found/",
+        "/shared/mgmt/",
+        "/shared/nfb/",
+        "/shared/ssh/",
+        "/shared/statsd/",
+        "/shared/tmstat/",
+        "/shared/vadc/",
+        "/config/aaa/",
+        "/config/big3d/",
+        "/config/bigip/",
+        "/config/filestore/",
+        "/config/gtm/",
+        "/config/httpd/",
+        "/config/ntp.conf",
+        "/config/rndc.key",
+        "/config/ssh/",
+        "/config/ssl/",
+    )
+)
 PROVISION_LEVELS = frozenset({"none", "minimum", "nominal", "dedicated", "custom"})
 
 
@@ -51,19 +76,30 @@ def dns_defaults() -> dict[str, Any]:
 
 
 def global_settings_defaults(hostname: str) -> dict[str, Any]:
-    return {"awsApiMaxConcurrency": 1, "consoleInactivityTimeout": 0, "customAddr": "none",
-            "failsafeAction": "go-offline-restart-tm",
-            "fileBlacklistPathPrefix": FILE_BLACKLIST, "fileBlacklistReadOnlyPathPrefix":
-            "{/etc/shadow}", "fileLocalPathPrefix": "{/shared/} {/tmp/}",
-            "fileWhitelistPathPrefix": "{/var/local/scf} {/tmp/} {/shared/} {/config/} "
-            "{/usr/share/aws/}",
-            "guiSecurityBanner": "enabled",
-            "guiSecurityBannerText": "Welcome to the BIG-IP Configuration Utility.\n\n"
-            "Log in with your username and password using the fields on the left.",
-            "guiSetup": "disabled", "hostAddrMode": "management", "hostname": hostname,
-            "lcdDisplay": "enabled", "ledLocator": "disabled", "mgmtDhcp": "disabled",
-            "netReboot": "disabled", "passwordPrompt": "Password", "quietBoot": "enabled",
-            "usernamePrompt": "Username"}
+    return {
+        "awsApiMaxConcurrency": 1,
+        "consoleInactivityTimeout": 0,
+        "customAddr": "none",
+        "failsafeAction": "go-offline-restart-tm",
+        "fileBlacklistPathPrefix": FILE_BLACKLIST,
+        "fileBlacklistReadOnlyPathPrefix": "{/etc/shadow}",
+        "fileLocalPathPrefix": "{/shared/} {/tmp/}",
+        "fileWhitelistPathPrefix": "{/var/local/scf} {/tmp/} {/shared/} {/config/} "
+        "{/usr/share/aws/}",
+        "guiSecurityBanner": "enabled",
+        "guiSecurityBannerText": "Welcome to the BIG-IP Configuration Utility.\n\n"
+        "Log in with your username and password using the fields on the left.",
+        "guiSetup": "disabled",
+        "hostAddrMode": "management",
+        "hostname": hostname,
+        "lcdDisplay": "enabled",
+        "ledLocator": "disabled",
+        "mgmtDhcp": "disabled",
+        "netReboot": "disabled",
+        "passwordPrompt": "Password",
+        "quietBoot": "enabled",
+        "usernamePrompt": "Username",
+    }
 
 
 class SingletonRules(Rules):
@@ -116,8 +152,17 @@ class DnsRules(SingletonRules):
 
 class GlobalSettingsRules(SingletonRules):
     kind = Kind("sys/global-settings", "global settings", foldered=False, singleton=True)
-    switches = frozenset({"guiSetup", "guiSecurityBanner", "mgmtDhcp", "lcdDisplay",
-                          "netReboot", "quietBoot", "ledLocator"})
+    switches = frozenset(
+        {
+            "guiSetup",
+            "guiSecurityBanner",
+            "mgmtDhcp",
+            "lcdDisplay",
+            "netReboot",
+            "quietBoot",
+            "ledLocator",
+        }
+    )
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
         return global_settings_defaults(dev.name)
@@ -157,5 +202,11 @@ class PartitionRules(Rules):
     deletable = False
 
 
-RULES: tuple[Rules, ...] = (NtpRules(), DnsRules(), GlobalSettingsRules(), ProvisionRules(),
-                            DbRules(), PartitionRules())
+RULES: tuple[Rules, ...] = (
+    NtpRules(),
+    DnsRules(),
+    GlobalSettingsRules(),
+    ProvisionRules(),
+    DbRules(),
+    PartitionRules(),
+)

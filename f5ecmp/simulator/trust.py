@@ -36,25 +36,34 @@ class Trust:
             raise errors.missing_property("add-to-trust", "device")
         if body.get("caDevice") in (True, "true") and body.get("nonCaDevice") in (True, "true"):
             raise errors.invalid_value("nonCaDevice", body.get("nonCaDevice"))
-        own = {str(dev.mgmt)} | {str(names.parse_self_address(s.props["address"]).ip)
-                                 for s in dev.store.items("net/self")}
+        own = {str(dev.mgmt)} | {
+            str(names.parse_self_address(s.props["address"]).ip)
+            for s in dev.store.items("net/self")
+        }
         if names.is_ip(address) and str(names.parse_ip(address)) in own:
             raise errors.own_address_in_trust(address)
         peer = self.cluster.device_at(address)
         if peer is None or not self.cluster.reachable(peer):
             raise errors.trust_peer_unreachable(address)
         user, password = body.get("username"), body.get("password")
-        if not isinstance(user, str) or not isinstance(password, str) or not (
+        if (
+            not isinstance(user, str)
+            or not isinstance(password, str)
+            or not (
                 peer.auth.check_password(user, password)
-                or peer.auth.check_password(user, unquote_password(password))):
+                or peer.auth.check_password(user, unquote_password(password))
+            )
+        ):
             raise errors.trust_authentication_failed(address)
         given = body.get("deviceName", peer.name)
         if given != peer.name:
             raise errors.trust_device_name_mismatch(address, str(given), peer.name)
         if peer.name not in dev.trust:
-            self.cluster.schedule(self.cluster.timing.trust_delay,
-                                  lambda: self._merge(dev, peer),
-                                  f"trust {dev.name} + {peer.name}")
+            self.cluster.schedule(
+                self.cluster.timing.trust_delay,
+                lambda: self._merge(dev, peer),
+                f"trust {dev.name} + {peer.name}",
+            )
         echo = {k: v for k, v in body.items() if k != "password"}
         return {"kind": "tm:cm:add-to-trust:runstate", **echo}
 
@@ -84,8 +93,11 @@ class Trust:
     def domain(self, dev: Device) -> dict[str, Any]:
         """The `Root` trust domain's properties as `dev` reports them [F] (`status` of a
         multi-device domain is [I])."""
-        return {"caCert": "/Common/dtca.crt", "caCertBundle": "/Common/dtca-bundle.crt",
-                "caDevices": [f"/Common/{n}" for n in sorted(dev.trust)],
-                "caKey": "/Common/dtca.key",
-                "status": "standalone" if dev.trust == {dev.name} else "initialized",
-                "trustGroup": "/Common/device_trust_group"}
+        return {
+            "caCert": "/Common/dtca.crt",
+            "caCertBundle": "/Common/dtca-bundle.crt",
+            "caDevices": [f"/Common/{n}" for n in sorted(dev.trust)],
+            "caKey": "/Common/dtca.key",
+            "status": "standalone" if dev.trust == {dev.name} else "initialized",
+            "trustGroup": "/Common/device_trust_group",
+        }

@@ -201,3 +201,47 @@ def save_config_change(device_name: str) -> Change:
         {"command": "save"},
         f"save the configuration of {device_name}",
     )
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def step_inputs(step_id: str, pb: Any, device: Any) -> str:
+    """A digest of the playbook settings a step acts on (for one device): a resumed run
+    re-runs a step that finished before only when this changed."""
+    import hashlib
+    import json
+
+    devices = list(pb.devices)
+    parts: dict[str, Any] = {
+        "vlans": pb.vlans,
+        "static_selfs": (pb.vlans, device.static_selfs, device.name),
+        "ntp": (pb.ntp, pb.dns),
+        "trust": [(d.name, str(d.mgmt)) for d in devices],
+        "connectivity": (device.static_selfs, device.connectivity, str(device.mgmt)),
+        "device_group": (pb.device_group, [d.name for d in devices]),
+        "pool": (pb.pool, pb.partition),
+        "virtual_server": (pb.virtual_server, pb.pool.name, pb.partition),
+        "spanning": (pb.virtual_address, pb.virtual_server, pb.partition),
+        "traffic_groups": [(d.name, d.traffic_group) for d in devices],
+        "floating_selfs": (
+            pb.vlans,
+            [(d.name, d.floating_selfs, d.traffic_group.name) for d in devices],
+        ),
+        "sync": pb,
+    }
+    text = json.dumps(_plain(parts[step_id]), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def playbook_fingerprint(pb: Any) -> str:
+    import hashlib
+
+    return hashlib.sha256(pb.model_dump_json().encode()).hexdigest()

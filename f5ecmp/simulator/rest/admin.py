@@ -13,8 +13,12 @@ from .base import Request, Response, json_response
 if TYPE_CHECKING:
     from .app import SimApp
 
-INDEX = {"stats": "GET /_sim/stats", "requests": "GET /_sim/requests[?device=<name>]",
-         "reset": "POST /_sim/reset", "faults": "GET|POST /_sim/faults"}
+INDEX = {
+    "stats": "GET /_sim/stats",
+    "requests": "GET /_sim/requests[?device=<name>]",
+    "reset": "POST /_sim/reset",
+    "faults": "GET|POST /_sim/faults",
+}
 
 
 def handle(app: SimApp, req: Request) -> Response:
@@ -32,8 +36,9 @@ def handle(app: SimApp, req: Request) -> Response:
         return post_faults(app, req)
     if route in (("GET", "/_sim"), ("GET", "/_sim/")):
         return json_response(INDEX)
-    return json_response({"error": f"no such simulator endpoint: {req.method} {req.path}",
-                          "endpoints": INDEX}, 404)
+    return json_response(
+        {"error": f"no such simulator endpoint: {req.method} {req.path}", "endpoints": INDEX}, 404
+    )
 
 
 def post_faults(app: SimApp, req: Request) -> Response:

@@ -19,9 +19,16 @@ if TYPE_CHECKING:
 JSON = "application/json; charset=UTF-8"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTML_LIKE = re.compile(r"<\s*[a-zA-Z/!]")
-REASONS = {200: "OK", 400: "Bad Request", 401: "F5 Authorization Required", 404: "Not Found",
-           405: "Method Not Allowed", 409: "Conflict", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "F5 Authorization Required",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 @dataclass
@@ -44,7 +51,7 @@ class Request:
 
     def segments(self, prefix: str) -> list[str]:
         """Percent-decoded path segments after `prefix` (a trailing `/` is allowed)."""
-        rest = self.path[len(prefix):].strip("/")
+        rest = self.path[len(prefix) :].strip("/")
         return [unquote(s) for s in rest.split("/")] if rest else []
 
     @property
@@ -105,6 +112,9 @@ class Ctx:
 
 def view_for(dev: Device, req: Request) -> View:
     select = req.query.get("$select")
-    return View(dev.version, expand=req.query.get("expandSubcollections") == "true",
-                select=frozenset(s.strip() for s in select.split(",")) if select else None,
-                echo=req.echo_query())
+    return View(
+        dev.version,
+        expand=req.query.get("expandSubcollections") == "true",
+        select=frozenset(s.strip() for s in select.split(",")) if select else None,
+        echo=req.echo_query(),
+    )

@@ -21,9 +21,17 @@ from .render import (
     stats_fields,
 )
 
-TRUST_DOMAIN = Kind("cm/trust-domain", "trust domain", refs={
-    "caCert": "cm/cert", "caCertBundle": "cm/cert", "caKey": "cm/key", "caDevices": "cm/device",
-    "trustGroup": "cm/device-group"})
+TRUST_DOMAIN = Kind(
+    "cm/trust-domain",
+    "trust domain",
+    refs={
+        "caCert": "cm/cert",
+        "caCertBundle": "cm/cert",
+        "caKey": "cm/key",
+        "caDevices": "cm/device",
+        "trustGroup": "cm/device-group",
+    },
+)
 BASE = "https://localhost/mgmt/tm/"
 
 
@@ -36,8 +44,9 @@ def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
         if ctx.req.method != "GET":
             # Placeholder devices and `mv` renames are not modelled.
             raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
-        items = [render_object(ctx.dev, kind, r, ctx.view) for r in page(ctx, filtered(
-            ctx, records))]
+        items = [
+            render_object(ctx.dev, kind, r, ctx.view) for r in page(ctx, filtered(ctx, records))
+        ]
         return json_response(collection(kind.path, ctx.view, items))
     if rest == ["stats"]:
         raise errors.uri_not_registered("/tm/cm/device/stats")
@@ -57,8 +66,12 @@ def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
 
 def trust_domain_obj(ctx: Ctx) -> Obj:
     group = ctx.dev.store.get("cm/device-group", "/Common/device_trust_group")
-    return Obj(TRUST_DOMAIN.path, "/Common/Root", ctx.app.cluster.trust.domain(ctx.dev),
-               group.generation if group else 1)
+    return Obj(
+        TRUST_DOMAIN.path,
+        "/Common/Root",
+        ctx.app.cluster.trust.domain(ctx.dev),
+        group.generation if group else 1,
+    )
 
 
 def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
@@ -100,15 +113,20 @@ def handle_sync_status(ctx: Ctx) -> Response:
     report = ctx.app.cluster.sync.report(ctx.dev)
     entries = {
         "color": {"description": report.color},
-        f"{BASE}cm/syncStatus/0/details": detail_lines(f"{BASE}cm/syncStatus/0/details",
-                                                      report.details),
+        f"{BASE}cm/syncStatus/0/details": detail_lines(
+            f"{BASE}cm/syncStatus/0/details", report.details
+        ),
         "mode": {"description": report.mode},
         "status": {"description": report.status},
         "summary": {"description": report.summary},
     }
-    return json_response(stats("tm:cm:sync-status:sync-statusstats",
-                               ctx.view.link("cm/sync-status", top=True),
-                               {f"{BASE}cm/sync-status/0": nested(entries)}))
+    return json_response(
+        stats(
+            "tm:cm:sync-status:sync-statusstats",
+            ctx.view.link("cm/sync-status", top=True),
+            {f"{BASE}cm/sync-status/0": nested(entries)},
+        )
+    )
 
 
 def handle_failover_status(ctx: Ctx) -> Response:
@@ -124,11 +142,16 @@ def handle_failover_status(ctx: Ctx) -> Response:
     entries: dict[str, object] = {"color": {"description": colour}}
     if active:
         entries[f"{BASE}cm/failoverStatus/0/details"] = detail_lines(
-            f"{BASE}cm/failoverStatus/0/details", [f"active for {tg}" for tg in active])
+            f"{BASE}cm/failoverStatus/0/details", [f"active for {tg}" for tg in active]
+        )
     entries.update({"status": {"description": status}, "summary": {"description": summary}})
-    return json_response(stats("tm:cm:failover-status:failover-statusstats",
-                               ctx.view.link("cm/failover-status", top=True),
-                               {f"{BASE}cm/failover-status/0": nested(entries)}))
+    return json_response(
+        stats(
+            "tm:cm:failover-status:failover-statusstats",
+            ctx.view.link("cm/failover-status", top=True),
+            {f"{BASE}cm/failover-status/0": nested(entries)},
+        )
+    )
 
 
 def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
@@ -143,33 +166,60 @@ def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
     entries = {}
     for row in ctx.app.cluster.failover.rows(ctx.dev, only=path):
         key = f"{prefix}{names.url_segment(row.traffic_group)}:{names.url_segment(row.device)}"
-        entries[f"{BASE}{key}/stats"] = tg_entry(ctx, key, row.traffic_group, row.device,
-                                                 row.failover_state, row.next_active,
-                                                 row.previous_active)
+        entries[f"{BASE}{key}/stats"] = tg_entry(
+            ctx,
+            key,
+            row.traffic_group,
+            row.device,
+            row.failover_state,
+            row.next_active,
+            row.previous_active,
+        )
     if path is None or path == "/Common/traffic-group-local-only":
         key = f"{prefix}~Common~traffic-group-local-only:-"
-        entries[f"{BASE}{key}/stats"] = tg_entry(ctx, key, "/Common/traffic-group-local-only",
-                                                 "-", "-", None, None)
+        entries[f"{BASE}{key}/stats"] = tg_entry(
+            ctx, key, "/Common/traffic-group-local-only", "-", "-", None, None
+        )
     if path is None:
-        return json_response(stats("tm:cm:traffic-group:traffic-groupcollectionstats",
-                                   ctx.view.link("cm/traffic-group/stats", top=True), entries))
-    return json_response({"kind": "tm:cm:traffic-group:traffic-groupstats",
-                          "generation": group.generation if group else 0,
-                          "selfLink": ctx.view.link(f"{prefix}stats", top=True),
-                          "entries": entries})
+        return json_response(
+            stats(
+                "tm:cm:traffic-group:traffic-groupcollectionstats",
+                ctx.view.link("cm/traffic-group/stats", top=True),
+                entries,
+            )
+        )
+    return json_response(
+        {
+            "kind": "tm:cm:traffic-group:traffic-groupstats",
+            "generation": group.generation if group else 0,
+            "selfLink": ctx.view.link(f"{prefix}stats", top=True),
+            "entries": entries,
+        }
+    )
 
 
-def tg_entry(ctx: Ctx, key: str, tg: str, device: str, state: str, nxt: bool | None,
-             previous: bool | None) -> dict[str, object]:
+def tg_entry(
+    ctx: Ctx, key: str, tg: str, device: str, state: str, nxt: bool | None, previous: bool | None
+) -> dict[str, object]:
     def flag(value: bool | None) -> str:
         return "-" if value is None else "true" if value else "false"
 
-    return {"nestedStats": {
-        "kind": "tm:cm:traffic-group:traffic-groupstats",
-        "selfLink": ctx.view.link(f"{key}/stats"),
-        "entries": stats_fields({"activeReason": "-", "deviceName": device,
-                                 "failoverState": state, "nextActive": flag(nxt),
-                                 "previousActive": flag(previous), "trafficGroup": tg})}}
+    return {
+        "nestedStats": {
+            "kind": "tm:cm:traffic-group:traffic-groupstats",
+            "selfLink": ctx.view.link(f"{key}/stats"),
+            "entries": stats_fields(
+                {
+                    "activeReason": "-",
+                    "deviceName": device,
+                    "failoverState": state,
+                    "nextActive": flag(nxt),
+                    "previousActive": flag(previous),
+                    "trafficGroup": tg,
+                }
+            ),
+        }
+    }
 
 
 def handle_sys_failover(ctx: Ctx) -> Response:
@@ -183,6 +233,10 @@ def handle_sys_failover(ctx: Ctx) -> Response:
     uptime = datetime.timedelta(seconds=int(max(0.0, cluster.clock.now() - ctx.app.started)))
     hours, rem = divmod(uptime.seconds, 3600)
     text = f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
-    return json_response({"kind": kind_string("sys/failover", "stats"),
-                          "selfLink": ctx.view.link("sys/failover", top=True),
-                          "apiRawValues": {"apiAnonymous": text}})
+    return json_response(
+        {
+            "kind": kind_string("sys/failover", "stats"),
+            "selfLink": ctx.view.link("sys/failover", top=True),
+            "apiRawValues": {"apiAnonymous": text},
+        }
+    )

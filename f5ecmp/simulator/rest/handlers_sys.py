@@ -10,21 +10,85 @@ from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
 from .render import BASE, kind_string, nested, stats, stats_fields
 
-SYS_ITEMS = ("application", "crypto", "daemon-log-settings", "diags", "disk", "dynad", "ecm",
-             "file", "fpga", "icall", "ipfix", "log-config", "pfman", "sflow", "software",
-             "turboflex", "url-db", "aom", "autoscale-group", "cluster", "config", "core",
-             "daemon-ha", "datastor", "db", "dns", "failover", "feature-module", "folder",
-             "global-settings", "ha-group", "httpd", "icontrol-soap", "internal-proxy",
-             "log-rotate", "management-dhcp", "management-ip", "management-ovsdb",
-             "management-proxy-config", "management-route", "mcp-state", "ntp",
-             "outbound-smtp", "provision", "ready", "scriptd", "service", "smtp-server", "snmp",
-             "sshd", "state-mirroring", "syslog", "telemd", "ucs", "version")
-EXTRA_ITEMS = {"net": ("self-allow",), "cm": ("add-to-trust", "config-sync",
-                                              "failover-status", "remove-from-trust",
-                                              "sync-status", "trust-domain")}
-AVAILABLE = frozenset({"/mgmt/shared/echo", "/mgmt/shared/identified-devices/config/device-info",
-                       "/mgmt/tm/sys", "/mgmt/tm/cm", "/mgmt/tm/ltm", "/mgmt/tm/net",
-                       "/mgmt/shared/iapp/package-management-tasks"})
+SYS_ITEMS = (
+    "application",
+    "crypto",
+    "daemon-log-settings",
+    "diags",
+    "disk",
+    "dynad",
+    "ecm",
+    "file",
+    "fpga",
+    "icall",
+    "ipfix",
+    "log-config",
+    "pfman",
+    "sflow",
+    "software",
+    "turboflex",
+    "url-db",
+    "aom",
+    "autoscale-group",
+    "cluster",
+    "config",
+    "core",
+    "daemon-ha",
+    "datastor",
+    "db",
+    "dns",
+    "failover",
+    "feature-module",
+    "folder",
+    "global-settings",
+    "ha-group",
+    "httpd",
+    "icontrol-soap",
+    "internal-proxy",
+    "log-rotate",
+    "management-dhcp",
+    "management-ip",
+    "management-ovsdb",
+    "management-proxy-config",
+    "management-route",
+    "mcp-state",
+    "ntp",
+    "outbound-smtp",
+    "provision",
+    "ready",
+    "scriptd",
+    "service",
+    "smtp-server",
+    "snmp",
+    "sshd",
+    "state-mirroring",
+    "syslog",
+    "telemd",
+    "ucs",
+    "version",
+)
+EXTRA_ITEMS = {
+    "net": ("self-allow",),
+    "cm": (
+        "add-to-trust",
+        "config-sync",
+        "failover-status",
+        "remove-from-trust",
+        "sync-status",
+        "trust-domain",
+    ),
+}
+AVAILABLE = frozenset(
+    {
+        "/mgmt/shared/echo",
+        "/mgmt/shared/identified-devices/config/device-info",
+        "/mgmt/tm/sys",
+        "/mgmt/tm/cm",
+        "/mgmt/tm/ltm",
+        "/mgmt/tm/net",
+        "/mgmt/shared/iapp/package-management-tasks",
+    }
+)
 # [I] the build date of a 16.1.3 image.
 BUILD_DATE = "Fri Jun 17 23:38:53 PDT 2022"
 
@@ -45,10 +109,15 @@ def handle_tokens(ctx: Ctx, rest: list[str]) -> Response:
         if ctx.req.method != "GET":
             raise errors.method_not_supported(ctx.req.method, "/shared/authz/tokens")
         live = [t for t in list(auth.tokens) if _alive(ctx, t)]
-        return json_response({"items": [auth.tokens[t].item() for t in live],
-                              "generation": len(live), "lastUpdateMicros": 0,
-                              "kind": "shared:authz:tokens:authtokencollectionstate",
-                              "selfLink": "https://localhost/mgmt/shared/authz/tokens"})
+        return json_response(
+            {
+                "items": [auth.tokens[t].item() for t in live],
+                "generation": len(live),
+                "lastUpdateMicros": 0,
+                "kind": "shared:authz:tokens:authtokencollectionstate",
+                "selfLink": "https://localhost/mgmt/shared/authz/tokens",
+            }
+        )
     value = rest[0]
     if ctx.req.method == "GET":
         return json_response(auth.lookup(value).item())
@@ -75,37 +144,66 @@ def handle_organizing(ctx: Ctx, module: str) -> Response:
     if module == "sys":
         subs = list(SYS_ITEMS)
     else:
-        subs = sorted({p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")}
-                      | set(EXTRA_ITEMS.get(module, ())))
-    return json_response({
-        "kind": f"tm:{module}:{module}collectionstate",
-        "selfLink": ctx.view.link(module, top=True),
-        "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in subs]})
+        subs = sorted(
+            {p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")}
+            | set(EXTRA_ITEMS.get(module, ()))
+        )
+    return json_response(
+        {
+            "kind": f"tm:{module}:{module}collectionstate",
+            "selfLink": ctx.view.link(module, top=True),
+            "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in subs],
+        }
+    )
 
 
 def handle_version(ctx: Ctx) -> Response:
     dev = ctx.dev
-    fields = stats_fields({"Build": dev.identity.build, "Date": BUILD_DATE, "Edition": "Final",
-                           "Product": "BIG-IP", "Title": "Main Package",
-                           "Version": dev.version})
-    return json_response(stats("tm:sys:version:versionstats",
-                               ctx.view.link("sys/version", top=True),
-                               {f"{BASE}sys/version/0": nested(fields)}))
+    fields = stats_fields(
+        {
+            "Build": dev.identity.build,
+            "Date": BUILD_DATE,
+            "Edition": "Final",
+            "Product": "BIG-IP",
+            "Title": "Main Package",
+            "Version": dev.version,
+        }
+    )
+    return json_response(
+        stats(
+            "tm:sys:version:versionstats",
+            ctx.view.link("sys/version", top=True),
+            {f"{BASE}sys/version/0": nested(fields)},
+        )
+    )
 
 
 def handle_ready(ctx: Ctx) -> Response:
-    fields = stats_fields({"configReady": "yes", "licenseReady": "yes",
-                           "provisionReady": "yes"})
-    return json_response(stats("tm:sys:ready:readystats", ctx.view.link("sys/ready", top=True),
-                               {f"{BASE}sys/ready/0": nested(fields)}))
+    fields = stats_fields({"configReady": "yes", "licenseReady": "yes", "provisionReady": "yes"})
+    return json_response(
+        stats(
+            "tm:sys:ready:readystats",
+            ctx.view.link("sys/ready", top=True),
+            {f"{BASE}sys/ready/0": nested(fields)},
+        )
+    )
 
 
 def handle_mcp_state(ctx: Ctx) -> Response:
-    fields = stats_fields({"endPlatformIdReceived": "true",
-                           "lastLoad": "full-config-load-succeed", "phase": "running"})
-    return json_response(stats("tm:sys:mcp-state:mcp-statestats",
-                               ctx.view.link("sys/mcp-state", top=True),
-                               {f"{BASE}sys/mcp-state/0": nested(fields)}))
+    fields = stats_fields(
+        {
+            "endPlatformIdReceived": "true",
+            "lastLoad": "full-config-load-succeed",
+            "phase": "running",
+        }
+    )
+    return json_response(
+        stats(
+            "tm:sys:mcp-state:mcp-statestats",
+            ctx.view.link("sys/mcp-state", top=True),
+            {f"{BASE}sys/mcp-state/0": nested(fields)},
+        )
+    )
 
 
 def handle_save_config(ctx: Ctx) -> Response:
@@ -115,23 +213,41 @@ def handle_save_config(ctx: Ctx) -> Response:
 
 
 def handle_self_allow(ctx: Ctx) -> Response:
-    return json_response({"kind": kind_string("net/self-allow", "state"),
-                          "selfLink": ctx.view.link("net/self-allow", top=True),
-                          "defaults": list(SELF_ALLOW_DEFAULTS)})
+    return json_response(
+        {
+            "kind": kind_string("net/self-allow", "state"),
+            "selfLink": ctx.view.link("net/self-allow", top=True),
+            "defaults": list(SELF_ALLOW_DEFAULTS),
+        }
+    )
 
 
 def handle_device_info(ctx: Ctx) -> Response:
     dev = ctx.dev
     record = dev.self_record().props
-    return json_response({
-        "baseMac": record["baseMac"], "build": dev.identity.build, "chassisSerialNumber":
-        record["chassisId"], "edition": "Final", "hostname": record["hostname"],
-        "isClustered": len(dev.trust) > 1, "isVirtual": True, "machineId": record["chassisId"],
-        "managementAddress": str(dev.mgmt), "mcpDeviceName": dev.full_name,
-        "platform": "Z100", "platformMarketingName": "BIG-IP Virtual Edition",
-        "product": "BIG-IP", "slots": [], "version": dev.version, "generation": 0,
-        "lastUpdateMicros": 0, "kind": "shared:resolver:device-groups:deviceinfostate",
-        "selfLink": "https://localhost/mgmt/shared/identified-devices/config/device-info"})
+    return json_response(
+        {
+            "baseMac": record["baseMac"],
+            "build": dev.identity.build,
+            "chassisSerialNumber": record["chassisId"],
+            "edition": "Final",
+            "hostname": record["hostname"],
+            "isClustered": len(dev.trust) > 1,
+            "isVirtual": True,
+            "machineId": record["chassisId"],
+            "managementAddress": str(dev.mgmt),
+            "mcpDeviceName": dev.full_name,
+            "platform": "Z100",
+            "platformMarketingName": "BIG-IP Virtual Edition",
+            "product": "BIG-IP",
+            "slots": [],
+            "version": dev.version,
+            "generation": 0,
+            "lastUpdateMicros": 0,
+            "kind": "shared:resolver:device-groups:deviceinfostate",
+            "selfLink": "https://localhost/mgmt/shared/identified-devices/config/device-info",
+        }
+    )
 
 
 def handle_available(ctx: Ctx) -> Response:

@@ -24,8 +24,13 @@ class DeviceCounters:
     by_method: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"requests": self.requests, "reads": self.reads, "writes": self.writes,
-                "logins": self.logins, "by_method": dict(sorted(self.by_method.items()))}
+        return {
+            "requests": self.requests,
+            "reads": self.reads,
+            "writes": self.writes,
+            "logins": self.logins,
+            "by_method": dict(sorted(self.by_method.items())),
+        }
 
 
 class Metrics:
@@ -41,8 +46,16 @@ class Metrics:
             self.counters = {name: DeviceCounters() for name in self._devices}
             self.log: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
 
-    def record(self, device: str, method: str, path: str, status: int, started: float,
-               duration: float, login: bool) -> None:
+    def record(
+        self,
+        device: str,
+        method: str,
+        path: str,
+        status: int,
+        started: float,
+        duration: float,
+        login: bool,
+    ) -> None:
         with self._lock:
             counters = self.counters[device]
             counters.requests += 1
@@ -54,15 +67,24 @@ class Metrics:
             elif method in ("POST", "PUT", "PATCH", "DELETE"):
                 counters.writes += 1
             stamp = datetime.datetime.fromtimestamp(started, datetime.UTC)
-            self.log.append({"time": stamp.isoformat(timespec="milliseconds"),
-                             "device": device, "method": method, "path": path,
-                             "status": status, "duration_ms": round(duration * 1000, 3)})
+            self.log.append(
+                {
+                    "time": stamp.isoformat(timespec="milliseconds"),
+                    "device": device,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(duration * 1000, 3),
+                }
+            )
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
             devices = {name: c.as_dict() for name, c in self.counters.items()}
-        total = {key: sum(d[key] for d in devices.values())
-                 for key in ("requests", "reads", "writes", "logins")}
+        total = {
+            key: sum(d[key] for d in devices.values())
+            for key in ("requests", "reads", "writes", "logins")
+        }
         return {"total": total, "devices": devices}
 
     def requests(self, device: str | None = None) -> list[dict[str, Any]]:

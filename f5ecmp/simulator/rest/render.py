@@ -16,8 +16,12 @@ from ..store import Obj
 BASE = "https://localhost/mgmt/tm/"
 UNFOLDERED_SUBS = frozenset({"interfaces"})
 # Where a subcollection item's `nameReference` points.
-SUB_TARGETS = {"interfaces": "net/interface", "members": "ltm/node", "devices": "cm/device",
-               "policies": "ltm/policy"}
+SUB_TARGETS = {
+    "interfaces": "net/interface",
+    "members": "ltm/node",
+    "devices": "cm/device",
+    "policies": "ltm/policy",
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,9 @@ def properties(view: View, kind: Kind, props: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-def render_object(dev: Device, kind: Kind, obj: Obj, view: View, top: bool = False) -> dict[
-        str, Any]:
+def render_object(
+    dev: Device, kind: Kind, obj: Obj, view: View, top: bool = False
+) -> dict[str, Any]:
     path = object_path(kind, obj)
     out: dict[str, Any]
     if kind.singleton:
@@ -73,27 +78,37 @@ def render_object(dev: Device, kind: Kind, obj: Obj, view: View, top: bool = Fal
         out = {"kind": kind_string(kind.path, "state"), "name": obj.name}
         if kind.foldered:
             out["partition"] = obj.partition
-        out.update({"fullPath": obj.full_path, "generation": obj.generation,
-                    "selfLink": view.link(path, top)})
+        out.update(
+            {
+                "fullPath": obj.full_path,
+                "generation": obj.generation,
+                "selfLink": view.link(path, top),
+            }
+        )
     out.update(properties(view, kind, obj.props))
     for sub in kind.subcollections:
         ref: dict[str, Any] = {"link": view.link(f"{path}/{sub}"), "isSubcollection": True}
         if view.expand and sub in obj.children:
-            ref["items"] = [render_child(dev, kind, obj, sub, c, view)
-                            for c in obj.child_list(sub)]
+            ref["items"] = [render_child(dev, kind, obj, sub, c, view) for c in obj.child_list(sub)]
         out[f"{sub}Reference"] = ref
     return out
 
 
-def render_child(dev: Device, kind: Kind, parent: Obj, sub: str, child: Obj, view: View) -> dict[
-        str, Any]:
+def render_child(
+    dev: Device, kind: Kind, parent: Obj, sub: str, child: Obj, view: View
+) -> dict[str, Any]:
     foldered = sub not in UNFOLDERED_SUBS
     seg = url_segment(child.full_path) if foldered else child.full_path
     out: dict[str, Any] = {"kind": kind_string(f"{kind.path}/{sub}", "state"), "name": child.name}
     if foldered:
         out["partition"] = child.partition
-    out.update({"fullPath": child.full_path, "generation": child.generation,
-                "selfLink": view.link(f"{object_path(kind, parent)}/{sub}/{seg}")})
+    out.update(
+        {
+            "fullPath": child.full_path,
+            "generation": child.generation,
+            "selfLink": view.link(f"{object_path(kind, parent)}/{sub}/{seg}"),
+        }
+    )
     out.update(dict(sorted(child.props.items())))
     target = SUB_TARGETS.get(sub) or dev.profile_kind(child.full_path) or "ltm/profile"
     out["nameReference"] = {"link": view.link(f"{target}/{seg}")}
@@ -102,26 +117,36 @@ def render_child(dev: Device, kind: Kind, parent: Obj, sub: str, child: Obj, vie
 
 def select(item: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
     """`$select=a,b`: only those keys and their `*Reference` companions."""
-    return {k: v for k, v in item.items()
-            if k in keys or (k.endswith("Reference") and k[:-9] in keys)}
+    return {
+        k: v for k, v in item.items() if k in keys or (k.endswith("Reference") and k[:-9] in keys)
+    }
 
 
-def collection(kind_path: str, view: View, items: list[dict[str, Any]], *,
-               suffix: str = "collectionstate") -> dict[str, Any]:
+def collection(
+    kind_path: str, view: View, items: list[dict[str, Any]], *, suffix: str = "collectionstate"
+) -> dict[str, Any]:
     """A `/tm` collection; an empty one has no `items` key [C][I]."""
-    out: dict[str, Any] = {"kind": kind_string(kind_path, suffix),
-                           "selfLink": view.link(kind_path, top=True)}
+    out: dict[str, Any] = {
+        "kind": kind_string(kind_path, suffix),
+        "selfLink": view.link(kind_path, top=True),
+    }
     if items:
-        out["items"] = [select(i, view.select) if view.select is not None else i
-                        for i in items]
+        out["items"] = [select(i, view.select) if view.select is not None else i for i in items]
     return out
 
 
 def stats_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """`{"a": "x", "n": 3}` → `{"a": {"description": "x"}, "n": {"value": 3}}`."""
-    return {k: ({"value": v} if isinstance(v, int) and not isinstance(v, bool)
-                else v if isinstance(v, dict) else {"description": v})
-            for k, v in fields.items()}
+    return {
+        k: (
+            {"value": v}
+            if isinstance(v, int) and not isinstance(v, bool)
+            else v
+            if isinstance(v, dict)
+            else {"description": v}
+        )
+        for k, v in fields.items()
+    }
 
 
 def nested(entries: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,5 +159,6 @@ def stats(kind: str, self_link: str, entries: Mapping[str, Any]) -> dict[str, An
 
 def detail_lines(base: str, lines: Iterable[str], field: str = "details") -> dict[str, Any]:
     """The `.../details` → `.../details/N` → `{details: {description}}` block."""
-    return nested({f"{base}/{i}": nested({field: {"description": line}})
-                   for i, line in enumerate(lines)})
+    return nested(
+        {f"{base}/{i}": nested({field: {"description": line}}) for i, line in enumerate(lines)}
+    )

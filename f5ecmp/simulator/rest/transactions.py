@@ -63,37 +63,58 @@ class Transactions:
 
 
 def render_transaction(ctx: Ctx, tx: Transaction) -> dict[str, Any]:
-    return {"transId": tx.trans_id, "state": tx.state, "timeoutSeconds": IDLE_TIMEOUT,
-            "asyncExecution": False, "validateOnly": False, "executionTimeout": 300,
-            "executionTime": 0, "failureReason": tx.failure, "kind": "tm:transactionstate",
-            "selfLink": ctx.view.link(f"transaction/{tx.trans_id}")}
+    return {
+        "transId": tx.trans_id,
+        "state": tx.state,
+        "timeoutSeconds": IDLE_TIMEOUT,
+        "asyncExecution": False,
+        "validateOnly": False,
+        "executionTimeout": 300,
+        "executionTime": 0,
+        "failureReason": tx.failure,
+        "kind": "tm:transactionstate",
+        "selfLink": ctx.view.link(f"transaction/{tx.trans_id}"),
+    }
 
 
 def render_command(ctx: Ctx, tx: Transaction, command: dict[str, Any]) -> dict[str, Any]:
-    return {**command, "kind": "tm:transaction:commandsstate",
-            "selfLink": ctx.view.link(f"transaction/{tx.trans_id}/commands/"
-                                      f"{command['commandId']}")}
+    return {
+        **command,
+        "kind": "tm:transaction:commandsstate",
+        "selfLink": ctx.view.link(f"transaction/{tx.trans_id}/commands/{command['commandId']}"),
+    }
 
 
 def queue(ctx: Ctx, store: Transactions, value: str) -> Response:
     """A write sent with the coordination header: recorded, not applied."""
     tx = store.get(ctx.dev, value)
-    command = {"method": ctx.req.method, "uri": f"https://localhost{ctx.req.target}",
-               "body": ctx.body(), "evalOrder": len(tx.commands) + 1, "commandId": tx.next_id}
+    command = {
+        "method": ctx.req.method,
+        "uri": f"https://localhost{ctx.req.target}",
+        "body": ctx.body(),
+        "evalOrder": len(tx.commands) + 1,
+        "commandId": tx.next_id,
+    }
     tx.next_id += 1
     tx.commands.append(command)
     return json_response(render_command(ctx, tx, command))
 
 
-def handle_transactions(ctx: Ctx, store: Transactions, rest: list[str],
-                        dispatch: Dispatch) -> Response:
+def handle_transactions(
+    ctx: Ctx, store: Transactions, rest: list[str], dispatch: Dispatch
+) -> Response:
     method = ctx.req.method
     if not rest:
         if method == "POST":
             return json_response(render_transaction(ctx, store.create(ctx.dev)))
         items = [render_transaction(ctx, t) for t in store.open.get(ctx.dev.name, {}).values()]
-        return json_response({"items": items, "kind": "tm:transactioncollectionstate",
-                              "selfLink": ctx.view.link("transaction", top=True)})
+        return json_response(
+            {
+                "items": items,
+                "kind": "tm:transactioncollectionstate",
+                "selfLink": ctx.view.link("transaction", top=True),
+            }
+        )
     tx = store.get(ctx.dev, rest[0])
     if len(rest) >= 2 and rest[1] == "commands":
         return handle_commands(ctx, tx, rest[2:])
@@ -114,10 +135,13 @@ def handle_transactions(ctx: Ctx, store: Transactions, rest: list[str],
 
 def handle_commands(ctx: Ctx, tx: Transaction, rest: list[str]) -> Response:
     if not rest:
-        return json_response({"items": [render_command(ctx, tx, c) for c in tx.commands],
-                              "kind": "tm:transaction:commandscollectionstate",
-                              "selfLink": ctx.view.link(f"transaction/{tx.trans_id}/commands",
-                                                        top=True)})
+        return json_response(
+            {
+                "items": [render_command(ctx, tx, c) for c in tx.commands],
+                "kind": "tm:transaction:commandscollectionstate",
+                "selfLink": ctx.view.link(f"transaction/{tx.trans_id}/commands", top=True),
+            }
+        )
     command = next((c for c in tx.commands if str(c["commandId"]) == rest[0]), None)
     if command is None:
         raise errors.transaction_not_found(f"{tx.trans_id}/commands/{rest[0]}")

@@ -1,0 +1,205 @@
+"""What ``plan``, ``apply``, ``status`` and ``history`` print for people (and their JSON)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from f5ecmp.client import Client
+from f5ecmp.journal import Run
+from f5ecmp.runner import Event, RunResult, StepResult
+
+_STYLE = {"+": "green", "~": "yellow", "-": "red", "!": "cyan"}
+
+
+def print_plan(console: Console, results: list[StepResult], cluster: str) -> None:
+    console.print(Text(f"Plan for cluster {cluster}", style="bold"))
+    for r in results:
+        head = f"{r.number:>2} {r.step:<15} {r.device:<24} "
+        if r.outcome == "skipped":
+            console.print(Text.assemble(head, ("… ", "dim"), (r.error or "", "dim")))
+            continue
+        if not r.changes:
+            console.print(Text.assemble(head, ("= unchanged", "dim")))
+            continue
+        for i, change in enumerate(r.changes):
+            lead = head if i == 0 else " " * len(head)
+            console.print(
+                Text.assemble(lead, (f"{change.symbol} ", _STYLE[change.symbol]), change.summary)
+            )
+    console.print(plan_summary(results))
+
+
+def plan_summary(results: Iterable[StepResult]) -> Text:
+    results = list(results)
+    counts = Counter(c.action for r in results for c in r.changes)
+    total = sum(counts.values())
+    unchanged = sum(1 for r in results if r.outcome == "unchanged")
+    pending = sum(1 for r in results if r.outcome == "skipped")
+    if not total and not pending:
+        return Text(
+            f"No changes: the cluster matches the playbook ({unchanged} step runs checked).",
+            style="bold green",
+        )
+    parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    extra = f"; {pending} step run(s) wait on earlier changes" if pending else ""
+    return Text(
+        f"Plan: {total} change(s) ({parts}); {unchanged} step run(s) unchanged{extra}.",
+        style="bold",
+    )
+
+
+def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
+    return {
+        "cluster": cluster,
+        "changes": sum(len(r.changes) for r in results),
+        "steps": [r.as_dict() for r in results],
+    }
+
+
+class EventPrinter:
+    """One line per event: what apply is doing, as it happens (retries included)."""
+
+    def __init__(self, console: Console, clock: Any = time.monotonic) -> None:
+        self.console, self.clock, self.start = console, clock, clock()
+
+    def __call__(self, event: Event) -> None:
+        elapsed = f"[{self.clock() - self.start:6.1f}s]"
+        kind = event["kind"]
+        device = event.get("device", "")
+        if kind == "step-start":
+            self.console.print(
+                Text.assemble(
+                    (elapsed, "dim"), f" step {event['number']}/12 {event['step']} on {device}"
+                )
+            )
+        elif kind == "change":
+            self.console.print(Text.assemble((elapsed, "dim"), f"   {device}: {event['summary']}"))
+        elif kind == "step-retry":
+            self.console.print(
+                Text.assemble(
+                    (elapsed, "dim"),
+                    (
+                        f"   retry {event['attempt']} of {event['step']} on {device}: {event['reason']}",
+                        "yellow",
+                    ),
+                )
+            )
+        elif kind == "step-failed":
+            self.console.print(
+                Text.assemble(
+                    (elapsed, "dim"),
+                    (f"   {event['step']} failed on {device}: {event['error']}", "red"),
+                )
+            )
+        elif kind == "step-skipped":
+            self.console.print(
+                Text.assemble(
+                    (elapsed, "dim"),
+                    (
+                        f" step {event['step']} on {device}: done in the run being resumed, skipped",
+                        "dim",
+                    ),
+                )
+            )
+        elif kind == "saved":
+            self.console.print(Text.assemble((elapsed, "dim"), f"   {device}: configuration saved"))
+
+
+def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -> None:
+    table = Table(title="Rollout summary", title_justify="left")
+    for column in ("step", "device", "outcome", "changes"):
+        table.add_column(column)
+    for r in run.results:
+        style = {"failed": "red", "changed": "green", "skipped": "dim"}.get(r.outcome, "")
+        table.add_row(
+            f"{r.number} {r.step}", r.device, Text(r.outcome, style=style), str(len(r.changes))
+        )
+    console.print(table)
+    totals = Counter[str]()
+    for client in clients.values():
+        c = client.counters
+        totals.update(
+            {"reads": c.reads, "writes": c.writes, "retries": c.retries, "logins": c.logins}
+        )
+    console.print(
+        f"{run.change_count} change(s); requests: {totals['reads']} reads, {totals['writes']} writes, "
+        f"{totals['logins']} logins; {totals['retries']} retries; {run.elapsed_s:.1f} s"
+    )
+    if run.interrupted:
+        console.print(
+            Text(
+                "Stopped on request: run `f5ecmp apply PLAYBOOK --resume` to continue.",
+                style="yellow",
+            )
+        )
+    elif run.failed is not None:
+        console.print(
+            Text(
+                f"Step {run.failed.number} {run.failed.step} failed on {run.failed.device}: {run.failed.error}",
+                style="bold red",
+            )
+        )
+        console.print(
+            "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume` to continue from that step."
+        )
+    elif run.verification:
+        console.print(Text("Verification failed:", style="bold red"))
+        for problem in run.verification:
+            console.print(f"  - {problem}")
+    else:
+        console.print(
+            Text(
+                "Verified: every device In Sync, floating self IPs and the spanning virtual address on every device, each traffic group active on its own device.",
+                style="bold green",
+            )
+        )
+
+
+def result_json(run: RunResult, clients: dict[str, Client], run_id: str) -> dict[str, Any]:
+    return {
+        "run": run_id,
+        "ok": run.ok,
+        "interrupted": run.interrupted,
+        "failed": run.failed.as_dict() if run.failed else None,
+        "verification": run.verification,
+        "elapsed_s": round(run.elapsed_s, 3),
+        "steps": [r.as_dict() for r in run.results],
+        "requests": {name: vars(c.counters) for name, c in clients.items()},
+    }
+
+
+def print_history(console: Console, runs: list[Run]) -> None:
+    table = Table(title="Runs", title_justify="left")
+    for column in ("run", "started", "playbook", "outcome", "stopped at"):
+        table.add_column(column)
+    for run in runs:
+        start = run.start
+        started = (
+            time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start.get("time", 0))) if start else "?"
+        )
+        end = run.end
+        if end is not None:
+            outcome = "ok" if end.get("ok") else "verification failed"
+        else:
+            outcome = "unfinished"
+        stopped = run.stopped_at()
+        where = (
+            f"{stopped['step']} on {stopped['device']}"
+            if stopped and not (end and end.get("ok"))
+            else ""
+        )
+        resumes = f" (resumes {start['resumes']})" if start.get("resumes") else ""
+        table.add_row(
+            run.run_id, started, f"{start.get('fingerprint', '?')[:10]}{resumes}", outcome, where
+        )
+    console.print(table)
+    for run in runs:
+        if run.problem:
+            console.print(Text(f"warning: {run.problem}", style="yellow"))

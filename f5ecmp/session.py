@@ -1,0 +1,112 @@
+"""Everything a command needs to talk to a cluster: where, with what trust, as whom.
+
+Three ways to reach the devices: the playbook's management addresses (real devices), an
+endpoints file written by ``f5ecmp sim serve``, or ``--simulate``: a simulated cluster of the
+playbook's devices served in-process on loopback for the length of the command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from f5ecmp import credentials as creds
+from f5ecmp import endpoints as eps
+from f5ecmp.client import Client, Timeouts
+from f5ecmp.connect import DeviceInfo, Options, check_identity, close_all, open_clients
+from f5ecmp.errors import F5EcmpError
+from f5ecmp.playbook import Playbook
+
+SIM_DEFAULT_CREDENTIALS = ("admin", "admin")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to reach the devices (from the playbook's ``tls`` and the command line)."""
+
+    simulate: bool = False
+    endpoints_file: Path | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    read_only: bool = False
+    sim_timing: Any = None  # the simulator's Timing under --simulate (default: a quick rehearsal)
+
+
+@dataclass
+class Session:
+    playbook: Playbook
+    clients: dict[str, Client]
+    credentials: dict[str, tuple[str, str]] = field(repr=False)
+    devices: dict[str, DeviceInfo]
+    simulator: Any = None  # the in-process SimServer under --simulate
+
+
+def verify_setting(pb: Playbook, settings: Settings, endpoints: eps.Endpoints) -> bool | str:
+    if settings.insecure:
+        return False
+    ca = settings.ca_bundle or endpoints.ca_bundle or pb.tls.ca_bundle
+    if ca is not None:
+        if not Path(ca).is_file():
+            raise F5EcmpError(f"CA bundle {ca} does not exist")
+        return ca
+    return pb.tls.verify
+
+
+def _simulated_credentials(pb: Playbook, environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """A rehearsal's devices accept the playbook's credentials if they are set, else admin/admin."""
+    names = pb.credentials
+    user = environ.get(names.username_env) or SIM_DEFAULT_CREDENTIALS[0]
+    password = environ.get(names.password_env) or SIM_DEFAULT_CREDENTIALS[1]
+    return {d.name: (user, password) for d in pb.devices}
+
+
+@contextlib.contextmanager
+def open_session(
+    pb: Playbook, settings: Settings, environ: Mapping[str, str] | None = None
+) -> Iterator[Session]:
+    env = os.environ if environ is None else environ
+    with contextlib.ExitStack() as stack:
+        simulator = None
+        if settings.simulate:
+            from f5ecmp.simulator import Cluster, Timing, serve
+
+            credentials = _simulated_credentials(pb, env)
+            user, password = next(iter(credentials.values()))
+            cluster = Cluster.from_devices(
+                pb.devices,
+                credentials=(user, password),
+                timing=settings.sim_timing or Timing.rehearsal(),
+            )
+            simulator = stack.enter_context(serve(cluster, ephemeral_ports=True))
+            endpoints = _from_urls(simulator.devices, str(simulator.ca_bundle))
+        else:
+            credentials = creds.resolve(pb, env)
+            endpoints = (
+                eps.load(settings.endpoints_file, pb)
+                if settings.endpoints_file is not None
+                else eps.from_playbook(pb)
+            )
+        options = Options(
+            verify=verify_setting(pb, settings, endpoints),
+            timeouts=settings.timeouts,
+            read_only=settings.read_only,
+        )
+        clients = open_clients(pb, endpoints, credentials, options)
+        stack.callback(close_all, clients)
+        devices = check_identity(pb, clients)
+        yield Session(pb, clients, credentials, devices, simulator)
+
+
+def _from_urls(urls: Mapping[str, str], ca_bundle: str) -> eps.Endpoints:
+    from urllib.parse import urlsplit
+
+    devices = {}
+    for name, url in urls.items():
+        parts = urlsplit(url)
+        devices[name] = eps.Endpoint(parts.hostname or "127.0.0.1", parts.port or 443)
+    return eps.Endpoints(devices, ca_bundle)
