@@ -42,9 +42,10 @@ def cluster_dir(state_dir: Path, cluster: str) -> Path:
 
 
 def new_run_id(clock: Callable[[], float] = time.time) -> str:
-    """Sortable by time, unique without coordination: ``20261125T021530Z-1a2b3c``."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(clock()))
-    return f"{stamp}-{uuid.uuid4().hex[:6]}"
+    """Sortable by time, unique without coordination: ``20261125T021530.123Z-1a2b3c``."""
+    now = clock()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now))
+    return f"{stamp}.{int(now * 1000) % 1000:03d}Z-{uuid.uuid4().hex[:6]}"
 
 
 class Journal:
@@ -189,7 +190,8 @@ def list_runs(state_dir: Path, cluster: str) -> list[Run]:
     runs_dir = cluster_dir(state_dir, cluster) / "runs"
     if not runs_dir.is_dir():
         return []
-    return [read_run(p) for p in sorted(runs_dir.glob(f"*{JOURNAL_SUFFIX}"))]
+    runs = [read_run(p) for p in runs_dir.glob(f"*{JOURNAL_SUFFIX}")]
+    return sorted(runs, key=lambda r: (float(r.start.get("time", 0)), r.run_id))
 
 
 def last_unfinished(runs: list[Run]) -> Run | None:

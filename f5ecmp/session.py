@@ -16,7 +16,7 @@ from typing import Any
 
 from f5ecmp import credentials as creds
 from f5ecmp import endpoints as eps
-from f5ecmp.client import Client, Timeouts
+from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.connect import DeviceInfo, Options, check_identity, close_all, open_clients
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
@@ -34,6 +34,7 @@ class Settings:
     insecure: bool = False
     timeouts: Timeouts = field(default_factory=Timeouts)
     read_only: bool = False
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     sim_timing: Any = None  # the simulator's Timing under --simulate (default: a quick rehearsal)
 
 
@@ -94,6 +95,7 @@ def open_session(
         options = Options(
             verify=verify_setting(pb, settings, endpoints),
             timeouts=settings.timeouts,
+            retry=settings.retry,
             read_only=settings.read_only,
         )
         clients = open_clients(pb, endpoints, credentials, options)

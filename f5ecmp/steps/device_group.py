@@ -63,9 +63,10 @@ def _comparable(current: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def diff(current: dict[str, Any] | None, in_sync: bool, target: Target) -> list[Change]:
-    """``current``: the group read with expandSubcollections, or None; ``in_sync``: whether
-    the first device reports this group In Sync."""
+def diff(current: dict[str, Any] | None, initial_sync_done: bool, target: Target) -> list[Change]:
+    """``current``: the group read with expandSubcollections, or None; ``initial_sync_done``:
+    False while the group awaits its initial sync. Later drift elsewhere leaves the group out
+    of sync too; step 12 syncs that, so this step does not sync again for it."""
     pb = target.playbook
     names = [d.name for d in pb.devices]
     if current is None:
@@ -89,7 +90,7 @@ def diff(current: dict[str, Any] | None, in_sync: bool, target: Target) -> list[
             summary = f"add {name} to device group {pb.device_group.name}"
             body = {"name": name, "partition": "Common"}
             changes.append(Change("create", "POST", f"{dg_path(pb)}/devices", body, summary))
-    if changes or not in_sync:
+    if changes or not initial_sync_done:
         changes.append(sync_command(pb))
     return changes
 

@@ -129,13 +129,20 @@ def _group_in_sync(ctx: Context, device: Any) -> bool:
     return group == "In Sync" if group is not None else answer.in_sync
 
 
+def _initial_sync_done(ctx: Context, device: Any) -> bool:
+    answer = status.sync_status(ctx.client(device).get(status.SYNC_STATUS_PATH))
+    group = answer.group_status(ctx.playbook.device_group.name)
+    state = group if group is not None else answer.status
+    return state not in ("Awaiting Initial Sync", "Standalone", "")
+
+
 def _plan_device_group(ctx: Context, device: Any) -> list[Change]:
     client = ctx.client(device)
     current = device_group.read(
         get_or_none(client, device_group.dg_path(ctx.playbook), device_group.READ_PARAMS)
     )
-    in_sync = current is not None and _group_in_sync(ctx, device)
-    return device_group.diff(current, in_sync, ctx.target(device))
+    synced = current is not None and _initial_sync_done(ctx, device)
+    return device_group.diff(current, synced, ctx.target(device))
 
 
 def _settle_sync(ctx: Context, device: Any) -> None:

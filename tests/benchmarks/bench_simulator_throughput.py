@@ -33,23 +33,27 @@ from pathlib import Path
 from f5ecmp.simulator import run_serve
 run_serve(count=int(sys.argv[1]), endpoints_out=Path(sys.argv[2]))
 """
-PATHS = ("/mgmt/tm/sys/version", "/mgmt/tm/net/vlan", "/mgmt/tm/cm/sync-status",
-         "/mgmt/tm/ltm/pool")
+PATHS = (
+    "/mgmt/tm/sys/version",
+    "/mgmt/tm/net/vlan",
+    "/mgmt/tm/cm/sync-status",
+    "/mgmt/tm/ltm/pool",
+)
 
 
 def connect(url: str, context: ssl.SSLContext) -> tuple[http.client.HTTPSConnection, str]:
     parts = urlsplit(url)
     conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, context=context)
     body = json.dumps({"username": "admin", "password": "admin", "loginProviderName": "tmos"})
-    conn.request("POST", "/mgmt/shared/authn/login", body,
-                 {"Content-Type": "application/json"})
+    conn.request("POST", "/mgmt/shared/authn/login", body, {"Content-Type": "application/json"})
     response = conn.getresponse()
     token = json.loads(response.read())["token"]["token"]
     return conn, token
 
 
-def client(urls: list[str], ca_bundle: str, seconds: float, results: multiprocessing.Queue[int]
-           ) -> None:
+def client(
+    urls: list[str], ca_bundle: str, seconds: float, results: multiprocessing.Queue[int]
+) -> None:
     context = ssl.create_default_context(cafile=ca_bundle)
     sessions = [connect(url, context) for url in urls]
     done = 0
@@ -73,8 +77,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         endpoints_file = Path(tmp) / "endpoints.yaml"
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(args.devices),
-                                   str(endpoints_file)])
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(args.devices), str(endpoints_file)]
+        )
         try:
             for _ in range(200):
                 if endpoints_file.exists() and endpoints_file.stat().st_size:
@@ -83,9 +88,12 @@ def main() -> int:
             endpoints = yaml.safe_load(endpoints_file.read_text())
             urls = list(endpoints["devices"].values())
             results: multiprocessing.Queue[int] = multiprocessing.Queue()
-            workers = [multiprocessing.Process(target=client, args=(
-                urls, endpoints["ca_bundle"], args.seconds, results))
-                for _ in range(args.clients)]
+            workers = [
+                multiprocessing.Process(
+                    target=client, args=(urls, endpoints["ca_bundle"], args.seconds, results)
+                )
+                for _ in range(args.clients)
+            ]
             started = time.perf_counter()
             for worker in workers:
                 worker.start()
@@ -96,9 +104,11 @@ def main() -> int:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-    print(f"{total} GET requests in {elapsed:.1f} s from {args.clients} keep-alive client "
-          f"process(es) over {len(urls)} devices: {total / elapsed:.0f} requests/s "
-          f"({os.cpu_count()} CPUs)")
+    print(
+        f"{total} GET requests in {elapsed:.1f} s from {args.clients} keep-alive client "
+        f"process(es) over {len(urls)} devices: {total / elapsed:.0f} requests/s "
+        f"({os.cpu_count()} CPUs)"
+    )
     return 0
 
 

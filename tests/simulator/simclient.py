@@ -10,8 +10,14 @@ import requests
 class Rest:
     """One device over HTTPS, verified with the simulator's CA, logged in with a token."""
 
-    def __init__(self, url: str, ca_bundle: str, user: str = "admin",
-                 password: str = "admin", login: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        ca_bundle: str,
+        user: str = "admin",
+        password: str = "admin",
+        login: bool = True,
+    ) -> None:
         self.url = url
         self.session = requests.Session()
         # An explicit CA: REQUESTS_CA_BUNDLE in the environment would otherwise win over
@@ -22,15 +28,15 @@ class Rest:
             self.login(user, password)
 
     def login(self, user: str = "admin", password: str = "admin") -> requests.Response:
-        response = self.post("/mgmt/shared/authn/login",
-                             {"username": user, "password": password,
-                              "loginProviderName": "tmos"})
+        response = self.post(
+            "/mgmt/shared/authn/login",
+            {"username": user, "password": password, "loginProviderName": "tmos"},
+        )
         if response.status_code == 200:
             self.session.headers["X-F5-Auth-Token"] = response.json()["token"]["token"]
         return response
 
-    def request(self, method: str, path: str, body: Any = None,
-                **kwargs: Any) -> requests.Response:
+    def request(self, method: str, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.session.request(method, self.url + path, json=body, timeout=30, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
@@ -72,8 +78,10 @@ def details(payload: dict[str, Any], entry: str, block: str) -> list[str]:
     inner = payload["entries"][entry]["nestedStats"]["entries"].get(block)
     if inner is None:
         return []
-    return [v["nestedStats"]["entries"]["details"]["description"]
-            for v in inner["nestedStats"]["entries"].values()]
+    return [
+        v["nestedStats"]["entries"]["details"]["description"]
+        for v in inner["nestedStats"]["entries"].values()
+    ]
 
 
 def active_groups(rest: Rest, device: str) -> list[str]:
@@ -82,7 +90,9 @@ def active_groups(rest: Rest, device: str) -> list[str]:
     out = []
     for entry in body["entries"].values():
         fields = entry["nestedStats"]["entries"]
-        if fields["deviceName"]["description"] == f"/Common/{device}" and \
-                fields["failoverState"]["description"] == "active":
+        if (
+            fields["deviceName"]["description"] == f"/Common/{device}"
+            and fields["failoverState"]["description"] == "active"
+        ):
             out.append(fields["trafficGroup"]["description"])
     return sorted(out)

@@ -30,8 +30,13 @@ def script(client: Rest) -> list[str]:
     for i in range(30):
         seen.append(outcome(lambda: client.get("/mgmt/tm/sys/version")))
         if i % 3 == 0:
-            seen.append(outcome(lambda i=i: client.post(  # type: ignore[misc]
-                "/mgmt/tm/net/vlan", {"name": f"v{i}", "tag": 100 + i})))
+            seen.append(
+                outcome(
+                    lambda i=i: client.post(  # type: ignore[misc]
+                        "/mgmt/tm/net/vlan", {"name": f"v{i}", "tag": 100 + i}
+                    )
+                )
+            )
     return seen
 
 
@@ -57,11 +62,13 @@ def test_busy_device_answers_503_as_restjavad_does(served: SimServer, rest: Clie
     assert response.status_code == 503
     assert response.json()["message"] == (
         "URI path /mgmt/tm/ltm/pool not registered.  Please verify URI is supported and wait "
-        "for /available suffix to be responsive.")
+        "for /available suffix to be responsive."
+    )
 
 
-def test_latency_is_slept_on_the_cluster_clock(served: SimServer, rest: Client,
-                                               clock: FakeClock) -> None:
+def test_latency_is_slept_on_the_cluster_clock(
+    served: SimServer, rest: Client, clock: FakeClock
+) -> None:
     client = rest(A)
     served.faults(A, latency_ms=1500)
     before = clock.now()
@@ -75,8 +82,12 @@ def test_the_nth_write_fails_before_it_is_applied(served: SimServer, rest: Clien
     assert client.post("/mgmt/tm/net/vlan", {"name": "one"}).status_code == 200
     failed = client.post("/mgmt/tm/net/vlan", {"name": "two"})
     assert failed.status_code == 500
-    assert failed.json() == {"code": 500, "message": "The connection to mcpd has been lost, "
-                             "try again.", "errorStack": [], "apiError": 32768001}
+    assert failed.json() == {
+        "code": 500,
+        "message": "The connection to mcpd has been lost, try again.",
+        "errorStack": [],
+        "apiError": 32768001,
+    }
     assert client.get("/mgmt/tm/net/vlan/two").status_code == 404
     assert client.post("/mgmt/tm/net/vlan", {"name": "two"}).status_code == 200
 

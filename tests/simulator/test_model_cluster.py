@@ -21,8 +21,16 @@ def devices(cluster: Cluster) -> list[Device]:
 
 
 def trust_body(peer: Device, **over: object) -> dict[str, object]:
-    return {"command": "run", "name": "Root", "caDevice": True, "device": str(peer.mgmt),
-            "deviceName": peer.name, "username": "admin", "password": "admin", **over}
+    return {
+        "command": "run",
+        "name": "Root",
+        "caDevice": True,
+        "device": str(peer.mgmt),
+        "deviceName": peer.name,
+        "username": "admin",
+        "password": "admin",
+        **over,
+    }
 
 
 # --- a fresh device -------------------------------------------------------------------------
@@ -30,15 +38,21 @@ def trust_body(peer: Device, **over: object) -> dict[str, object]:
 
 def test_fresh_device_is_a_licensed_standalone_bigip(cluster: Cluster, status: Status) -> None:
     a = devices(cluster)[0]
-    assert [i.name for i in a.store.items("net/interface")] == ["1.1", "1.2", "1.3", "1.4",
-                                                               "mgmt"]
+    assert [i.name for i in a.store.items("net/interface")] == ["1.1", "1.2", "1.3", "1.4", "mgmt"]
     assert [t.name for t in a.store.items("cm/traffic-group")] == [
-        "traffic-group-1", "traffic-group-local-only"]
+        "traffic-group-1",
+        "traffic-group-local-only",
+    ]
     assert [g.name for g in a.store.items("cm/device-group")] == ["device_trust_group", "gtm"]
-    for kind, name in (("ltm/monitor/http", "http"), ("ltm/monitor/https", "https"),
-                       ("ltm/monitor/tcp", "tcp"), ("ltm/monitor/gateway-icmp", "gateway_icmp"),
-                       ("ltm/profile/tcp", "tcp"), ("ltm/profile/http", "http"),
-                       ("ltm/profile/fastl4", "fastL4")):
+    for kind, name in (
+        ("ltm/monitor/http", "http"),
+        ("ltm/monitor/https", "https"),
+        ("ltm/monitor/tcp", "tcp"),
+        ("ltm/monitor/gateway-icmp", "gateway_icmp"),
+        ("ltm/profile/tcp", "tcp"),
+        ("ltm/profile/http", "http"),
+        ("ltm/profile/fastl4", "fastL4"),
+    ):
         assert a.store.get(kind, f"/Common/{name}") is not None
     record = a.self_record()
     assert record.props["selfDevice"] == "true"
@@ -62,7 +76,8 @@ def test_every_change_bumps_the_device_generation(cluster: Cluster) -> None:
 
 
 def test_add_to_trust_merges_both_domains_after_the_delay(
-        cluster: Cluster, clock: FakeClock, status: Status) -> None:
+    cluster: Cluster, clock: FakeClock, status: Status
+) -> None:
     a, b, c = devices(cluster)
     cluster.trust.add(a, trust_body(b))
     cluster.tick()
@@ -79,12 +94,15 @@ def test_add_to_trust_merges_both_domains_after_the_delay(
     assert group is not None and len(group.children["devices"]) == 3
 
 
-@pytest.mark.parametrize("over, text", [
-    ({"password": "wrong"}, "authentication failed"),
-    ({"device": "192.0.2.77"}, "connection refused"),
-    ({"device": "127.0.1.1"}, "The specified IP address is an address on this device."),
-    ({"deviceName": "someone-else"}, "does not match"),
-])
+@pytest.mark.parametrize(
+    "over, text",
+    [
+        ({"password": "wrong"}, "authentication failed"),
+        ({"device": "192.0.2.77"}, "connection refused"),
+        ({"device": "127.0.1.1"}, "The specified IP address is an address on this device."),
+        ({"deviceName": "someone-else"}, "does not match"),
+    ],
+)
 def test_add_to_trust_refusals(cluster: Cluster, over: dict[str, object], text: str) -> None:
     a, b, _ = devices(cluster)
     with pytest.raises(errors.SimError) as caught:
@@ -123,30 +141,40 @@ def prepared(cluster: Cluster) -> list[Device]:
 
 def make_group(cluster: Cluster, auto_sync: str = "disabled", save: str = "false") -> None:
     a = devices(cluster)[0]
-    a.create("cm/device-group", {"name": "dg-ecmp", "type": "sync-failover",
-                                 "devices": [d.name for d in devices(cluster)],
-                                 "autoSync": auto_sync, "saveOnAutoSync": save})
+    a.create(
+        "cm/device-group",
+        {
+            "name": "dg-ecmp",
+            "type": "sync-failover",
+            "devices": [d.name for d in devices(cluster)],
+            "autoSync": auto_sync,
+            "saveOnAutoSync": save,
+        },
+    )
     cluster.settle()
 
 
 def test_device_group_members_must_be_trusted(cluster: Cluster) -> None:
     a, b, _ = devices(cluster)
     with pytest.raises(errors.SimError, match="not a member of the local trust domain"):
-        a.create("cm/device-group", {"name": "dg", "type": "sync-failover",
-                                     "devices": [a.name, b.name]})
+        a.create(
+            "cm/device-group", {"name": "dg", "type": "sync-failover", "devices": [a.name, b.name]}
+        )
 
 
 def test_a_device_is_in_one_sync_failover_group_only(cluster: Cluster) -> None:
     a, b, _ = prepared(cluster)
     a.create("cm/device-group", {"name": "one", "type": "sync-failover", "devices": [a.name]})
     with pytest.raises(errors.SimError, match="already a member"):
-        a.create("cm/device-group", {"name": "two", "type": "sync-failover",
-                                     "devices": [a.name, b.name]})
+        a.create(
+            "cm/device-group", {"name": "two", "type": "sync-failover", "devices": [a.name, b.name]}
+        )
     a.create("cm/device-group", {"name": "three", "type": "sync-only", "devices": [a.name]})
 
 
 def test_device_group_appears_on_members_awaiting_initial_sync(
-        cluster: Cluster, status: Status) -> None:
+    cluster: Cluster, status: Status
+) -> None:
     a, b, c = prepared(cluster)
     assert status(cluster, a) == "In Sync"  # device_trust_group with config-sync addresses
     make_group(cluster)
@@ -154,16 +182,19 @@ def test_device_group_appears_on_members_awaiting_initial_sync(
         assert dev.store.get("cm/device-group", "/Common/dg-ecmp") is not None
         assert status(cluster, dev) == "Awaiting Initial Sync"
     with pytest.raises(errors.SimError, match="until a push has been done first"):
-        commands.config_sync(cluster, b, {"command": "run",
-                                          "utilCmdArgs": "config-sync from-group dg-ecmp"})
+        commands.config_sync(
+            cluster, b, {"command": "run", "utilCmdArgs": "config-sync from-group dg-ecmp"}
+        )
 
 
 def test_sync_passes_through_not_all_devices_synced(
-        cluster: Cluster, clock: FakeClock, status: Status) -> None:
+    cluster: Cluster, clock: FakeClock, status: Status
+) -> None:
     a, b, _ = prepared(cluster)
     make_group(cluster)
-    commands.config_sync(cluster, a, {"command": "run",
-                                      "utilCmdArgs": "config-sync to-group dg-ecmp"})
+    commands.config_sync(
+        cluster, a, {"command": "run", "utilCmdArgs": "config-sync to-group dg-ecmp"}
+    )
     cluster.tick()
     assert status(cluster, b) == "Not All Devices Synced"
     clock.advance(1.0)
@@ -172,7 +203,8 @@ def test_sync_passes_through_not_all_devices_synced(
 
 
 def test_a_change_is_pending_until_synced_and_names_its_device(
-        cluster: Cluster, status: Status) -> None:
+    cluster: Cluster, status: Status
+) -> None:
     a, b, c = prepared(cluster)
     make_group(cluster)
     sync(cluster, a)
@@ -194,8 +226,7 @@ def test_changes_on_two_devices_are_a_possible_conflict(cluster: Cluster) -> Non
     b.create("ltm/pool", {"name": "two"})
     report = cluster.sync.report(a)
     assert report.status == "Changes Pending"
-    assert report.summary == f"There is a possible change conflict between {a.name} and " \
-                             f"{b.name}."
+    assert report.summary == f"There is a possible change conflict between {a.name} and {b.name}."
 
 
 def test_auto_sync_propagates_without_saving(cluster: Cluster, status: Status) -> None:
@@ -226,8 +257,15 @@ def test_sync_copies_only_what_bigip_syncs(cluster: Cluster) -> None:
     sync(cluster, a)
     a.create("net/vlan", {"name": "only-on-a", "tag": 99})
     a.create("net/self", {"name": "static-a2", "address": "20.1.1.60/24", "vlan": "external"})
-    a.create("net/self", {"name": "float", "address": "20.1.1.2/24", "vlan": "external",
-                          "trafficGroup": "traffic-group-1"})
+    a.create(
+        "net/self",
+        {
+            "name": "float",
+            "address": "20.1.1.2/24",
+            "vlan": "external",
+            "trafficGroup": "traffic-group-1",
+        },
+    )
     a.modify("sys/dns", "", {"nameServers": ["192.0.2.53"]})
     sync(cluster, a)
     assert b.store.get("net/vlan", "/Common/only-on-a") is None
@@ -243,8 +281,15 @@ def test_floating_self_without_its_vlan_fails_the_peers_sync(cluster: Cluster) -
     sync(cluster, a)
     a.create("net/vlan", {"name": "extra", "tag": 40})
     a.create("net/self", {"name": "extra-static", "address": "40.1.1.6/24", "vlan": "extra"})
-    a.create("net/self", {"name": "extra-float", "address": "40.1.1.2/24", "vlan": "extra",
-                          "trafficGroup": "traffic-group-1"})
+    a.create(
+        "net/self",
+        {
+            "name": "extra-float",
+            "address": "40.1.1.2/24",
+            "vlan": "extra",
+            "trafficGroup": "traffic-group-1",
+        },
+    )
     sync(cluster, a)
     report = cluster.sync.report(a)
     assert report.status == "Sync Failure" and report.color == "red"
@@ -259,7 +304,10 @@ def test_traffic_groups_end_on_their_own_devices(ecmp: Cluster, status: Status) 
     a, b, c = devices(ecmp)
     assert {status(ecmp, d) for d in (a, b, c)} == {"In Sync"}
     assert [ecmp.failover.active_groups(d) for d in (a, b, c)] == [
-        ["/Common/traffic-group-1"], ["/Common/traffic-group-2"], ["/Common/traffic-group-3"]]
+        ["/Common/traffic-group-1"],
+        ["/Common/traffic-group-2"],
+        ["/Common/traffic-group-3"],
+    ]
     rows = {(r.traffic_group, r.device): r for r in ecmp.failover.rows(b)}
     row = rows[("/Common/traffic-group-2", b.full_name)]
     assert row.failover_state == "active" and not row.next_active
@@ -267,17 +315,27 @@ def test_traffic_groups_end_on_their_own_devices(ecmp: Cluster, status: Status) 
 
 
 def test_new_traffic_group_fails_back_after_its_failback_time(
-        cluster: Cluster, clock: FakeClock) -> None:
+    cluster: Cluster, clock: FakeClock
+) -> None:
     a, b, _ = prepared(cluster)
     make_group(cluster)
     sync(cluster, a)
-    a.create("cm/traffic-group", {"name": "traffic-group-2", "haOrder": [b.name, a.name],
-                                  "autoFailbackEnabled": "true", "autoFailbackTime": 30})
+    a.create(
+        "cm/traffic-group",
+        {
+            "name": "traffic-group-2",
+            "haOrder": [b.name, a.name],
+            "autoFailbackEnabled": "true",
+            "autoFailbackTime": 30,
+        },
+    )
     cluster.settle()
-    assert "/Common/traffic-group-2" in cluster.failover.active_groups(a), \
+    assert "/Common/traffic-group-2" in cluster.failover.active_groups(a), (
         "only the device holding the definition can be active for it"
-    commands.config_sync(cluster, a, {"command": "run",
-                                      "utilCmdArgs": "config-sync to-group dg-ecmp"})
+    )
+    commands.config_sync(
+        cluster, a, {"command": "run", "utilCmdArgs": "config-sync to-group dg-ecmp"}
+    )
     clock.advance(1.0)
     cluster.tick()
     assert "/Common/traffic-group-2" in cluster.failover.active_groups(a)
@@ -287,15 +345,15 @@ def test_new_traffic_group_fails_back_after_its_failback_time(
 
 
 def test_device_down_moves_its_groups_and_failback_returns_them(
-        ecmp: Cluster, clock: FakeClock, status: Status) -> None:
+    ecmp: Cluster, clock: FakeClock, status: Status
+) -> None:
     a, b, c = devices(ecmp)
     ecmp.set_down(b.name)
     ecmp.tick()
     assert ecmp.failover.active_groups(b) == ["/Common/traffic-group-2"], "not detected yet"
     clock.advance(1.0)
     ecmp.tick()
-    assert ecmp.failover.active_groups(c) == ["/Common/traffic-group-2",
-                                              "/Common/traffic-group-3"]
+    assert ecmp.failover.active_groups(c) == ["/Common/traffic-group-2", "/Common/traffic-group-3"]
     assert status(ecmp, a) == "Disconnected"
     assert f"{b.name}: disconnected" in ecmp.sync.report(a).details
     ecmp.set_down(b.name, down=False)
@@ -310,13 +368,14 @@ def test_device_down_moves_its_groups_and_failback_returns_them(
 def test_standby_moves_a_group_to_its_next_device(ecmp: Cluster) -> None:
     a, b, c = devices(ecmp)
     with pytest.raises(errors.SimError, match="not active"):
-        commands.failover(ecmp, a, {"command": "run", "standby": True,
-                                    "traffic-group": "traffic-group-2"})
-    commands.failover(ecmp, b, {"command": "run", "standby": True,
-                                "traffic-group": "traffic-group-2"})
+        commands.failover(
+            ecmp, a, {"command": "run", "standby": True, "traffic-group": "traffic-group-2"}
+        )
+    commands.failover(
+        ecmp, b, {"command": "run", "standby": True, "traffic-group": "traffic-group-2"}
+    )
     ecmp.tick()
-    assert ecmp.failover.active_groups(c) == ["/Common/traffic-group-2",
-                                              "/Common/traffic-group-3"]
+    assert ecmp.failover.active_groups(c) == ["/Common/traffic-group-2", "/Common/traffic-group-3"]
 
 
 def test_forced_offline_and_back_online(ecmp: Cluster, clock: FakeClock) -> None:
@@ -324,8 +383,7 @@ def test_forced_offline_and_back_online(ecmp: Cluster, clock: FakeClock) -> None
     commands.failover(ecmp, a, {"command": "run", "utilCmdArgs": "offline"})
     ecmp.tick()
     assert ecmp.failover.device_state(a) == "forced-offline"
-    assert ecmp.failover.active_groups(b) == ["/Common/traffic-group-1",
-                                              "/Common/traffic-group-2"]
+    assert ecmp.failover.active_groups(b) == ["/Common/traffic-group-1", "/Common/traffic-group-2"]
     commands.failover(ecmp, a, {"command": "run", "online": True})
     ecmp.settle()
     assert ecmp.failover.active_groups(a) == ["/Common/traffic-group-1"]

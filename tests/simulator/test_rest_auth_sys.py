@@ -18,14 +18,21 @@ def test_login_returns_a_token_as_captured(rest: Client) -> None:
     client = rest(login=False)
     body = client.login().json()
     token = body["token"]
-    assert set(body) == {"username", "loginReference", "loginProviderName", "token",
-                         "generation", "lastUpdateMicros"}
+    assert set(body) == {
+        "username",
+        "loginReference",
+        "loginProviderName",
+        "token",
+        "generation",
+        "lastUpdateMicros",
+    }
     assert re.fullmatch(r"[A-Z0-9]{26}", token["token"]) and token["name"] == token["token"]
     assert token["timeout"] == 1200
     assert token["expirationMicros"] - token["lastUpdateMicros"] // 1000 * 1000 == 1200 * 10**6
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}", token["startTime"])
     assert body["loginReference"]["link"].endswith(
-        "/tmos/1f44a60e-11a7-3c51-a49f-82983026b41b/login")
+        "/tmos/1f44a60e-11a7-3c51-a49f-82983026b41b/login"
+    )
     assert client.get("/mgmt/tm/sys/").status_code == 200
 
 
@@ -45,7 +52,8 @@ def test_no_credentials(rest: Client) -> None:
     assert response.status_code == 401
     assert response.json()["message"].startswith(
         "Authorization failed: no user authentication header or token detected. "
-        "Uri:http://localhost:8100/mgmt/tm/ltm/virtual Referrer:127.0.0.1")
+        "Uri:http://localhost:8100/mgmt/tm/ltm/virtual Referrer:127.0.0.1"
+    )
 
 
 def test_basic_auth_good_and_bad(rest: Client) -> None:
@@ -104,16 +112,24 @@ def test_sys_version_ready_and_mcp_state(rest: Client) -> None:
     assert stat(version, entry, "Version") == "16.1.3"
     assert stat(version, entry, "Product") == "BIG-IP"
     ready = client.ok("GET", "/mgmt/tm/sys/ready")
-    assert {stat(ready, "https://localhost/mgmt/tm/sys/ready/0", k)
-            for k in ("configReady", "licenseReady", "provisionReady")} == {"yes"}
+    assert {
+        stat(ready, "https://localhost/mgmt/tm/sys/ready/0", k)
+        for k in ("configReady", "licenseReady", "provisionReady")
+    } == {"yes"}
     mcp = client.ok("GET", "/mgmt/tm/sys/mcp-state")
     assert stat(mcp, "https://localhost/mgmt/tm/sys/mcp-state/0", "phase") == "running"
 
 
-@pytest.mark.parametrize("path", [
-    "/mgmt/shared/echo/available", "/mgmt/shared/identified-devices/config/device-info/available",
-    "/mgmt/tm/sys/available", "/mgmt/tm/cm/available",
-    "/mgmt/shared/iapp/package-management-tasks/available"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mgmt/shared/echo/available",
+        "/mgmt/shared/identified-devices/config/device-info/available",
+        "/mgmt/tm/sys/available",
+        "/mgmt/tm/cm/available",
+        "/mgmt/shared/iapp/package-management-tasks/available",
+    ],
+)
 def test_readiness_urls_answer(rest: Client, path: str) -> None:
     assert rest().get(path).status_code == 200
 
@@ -130,15 +146,19 @@ def test_global_settings_ntp_and_dns(rest: Client) -> None:
     settings = client.ok("GET", "/mgmt/tm/sys/global-settings")
     assert settings["hostname"] == "bigip-a.example.net"
     assert "name" not in settings and "generation" not in settings
-    ntp = client.ok("PATCH", "/mgmt/tm/sys/ntp/", {"servers": ["192.0.2.1", "pool.ntp.org"],
-                                                   "timezone": "Europe/Paris"})
+    ntp = client.ok(
+        "PATCH",
+        "/mgmt/tm/sys/ntp/",
+        {"servers": ["192.0.2.1", "pool.ntp.org"], "timezone": "Europe/Paris"},
+    )
     assert ntp["kind"] == "tm:sys:ntp:ntpstate"
     assert ntp["servers"] == ["192.0.2.1", "pool.ntp.org"] and ntp["timezone"] == "Europe/Paris"
     assert ntp["restrictReference"]["isSubcollection"] is True
     bad_zone = client.patch("/mgmt/tm/sys/ntp", {"timezone": "Mars/Olympus"})
     assert bad_zone.status_code == 400
-    dns = client.ok("PATCH", "/mgmt/tm/sys/dns/", {"nameServers": ["192.0.2.53"],
-                                                   "search": ["example.net"]})
+    dns = client.ok(
+        "PATCH", "/mgmt/tm/sys/dns/", {"nameServers": ["192.0.2.53"], "search": ["example.net"]}
+    )
     assert dns["nameServers"] == ["192.0.2.53"] and dns["kind"] == "tm:sys:dns:dnsstate"
     device = client.ok("GET", "/mgmt/tm/cm/device/~Common~bigip-a.example.net")
     assert device["timeZone"] == "Europe/Paris"
@@ -162,8 +182,9 @@ def test_save_config(rest: Client, served: object) -> None:
 def test_sys_failover_reports_its_state(rest: Client) -> None:
     body = rest().ok("GET", "/mgmt/tm/sys/failover")
     assert body["kind"] == "tm:sys:failover:failoverstats"
-    assert re.fullmatch(r"Failover active for \dd \d\d:\d\d:\d\d\n",
-                        body["apiRawValues"]["apiAnonymous"])
+    assert re.fullmatch(
+        r"Failover active for \dd \d\d:\d\d:\d\d\n", body["apiRawValues"]["apiAnonymous"]
+    )
 
 
 def test_unknown_uri_is_a_framework_404(rest: Client) -> None:

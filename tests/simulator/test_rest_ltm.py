@@ -21,16 +21,34 @@ def error(response: Any, status: int) -> dict[str, Any]:
 
 
 def pool_and_virtual(client: Rest) -> None:
-    client.ok("POST", POOL, {"name": "web", "partition": "Common", "monitor": "/Common/http",
-                             "loadBalancingMode": "round-robin",
-                             "members": [{"name": "10.1.1.100:80", "address": "10.1.1.100"},
-                                         {"name": "10.1.1.101:80"}]})
-    client.ok("POST", VIRTUAL, {"name": "app1", "partition": "Common",
-                                "destination": "/Common/30.1.1.10:80", "ipProtocol": 6,
-                                "pool": "/Common/web", "mirror": "enabled",
-                                "sourceAddressTranslation": {"type": "automap"},
-                                "profiles": [{"name": "/Common/tcp", "context": "all"},
-                                             {"name": "http"}]})
+    client.ok(
+        "POST",
+        POOL,
+        {
+            "name": "web",
+            "partition": "Common",
+            "monitor": "/Common/http",
+            "loadBalancingMode": "round-robin",
+            "members": [
+                {"name": "10.1.1.100:80", "address": "10.1.1.100"},
+                {"name": "10.1.1.101:80"},
+            ],
+        },
+    )
+    client.ok(
+        "POST",
+        VIRTUAL,
+        {
+            "name": "app1",
+            "partition": "Common",
+            "destination": "/Common/30.1.1.10:80",
+            "ipProtocol": 6,
+            "pool": "/Common/web",
+            "mirror": "enabled",
+            "sourceAddressTranslation": {"type": "automap"},
+            "profiles": [{"name": "/Common/tcp", "context": "all"}, {"name": "http"}],
+        },
+    )
 
 
 def test_create_pool_with_members_creates_their_nodes(rest: Client) -> None:
@@ -42,8 +60,9 @@ def test_create_pool_with_members_creates_their_nodes(rest: Client) -> None:
     assert [m["name"] for m in members] == ["10.1.1.100:80", "10.1.1.101:80"]
     assert members[0]["kind"] == "tm:ltm:pool:members:membersstate"
     assert members[0]["fqdn"] == {"autopopulate": "disabled"}
-    assert members[0]["nameReference"]["link"].endswith("/ltm/node/~Common~10.1.1.100:80"
-                                                        "?ver=16.1.3")
+    assert members[0]["nameReference"]["link"].endswith(
+        "/ltm/node/~Common~10.1.1.100:80?ver=16.1.3"
+    )
     nodes = client.ok("GET", NODE)["items"]
     assert [n["name"] for n in nodes] == ["10.1.1.100", "10.1.1.101"]
     assert nodes[0]["fqdn"]["interval"] == "3600" and nodes[0]["fqdn"]["downInterval"] == 5
@@ -53,23 +72,33 @@ def test_pool_members_subcollection(rest: Client) -> None:
     client = rest()
     pool_and_virtual(client)
     path = f"{POOL}/~Common~web/members"
-    added = client.ok("POST", path, {"name": "10.1.1.102:8080", "partition": "Common",
-                                     "fqdn": {"autopopulate": "disabled"}})
-    assert added["selfLink"].endswith("/pool/~Common~web/members/~Common~10.1.1.102:8080"
-                                      "?ver=16.1.3")
+    added = client.ok(
+        "POST",
+        path,
+        {"name": "10.1.1.102:8080", "partition": "Common", "fqdn": {"autopopulate": "disabled"}},
+    )
+    assert added["selfLink"].endswith(
+        "/pool/~Common~web/members/~Common~10.1.1.102:8080?ver=16.1.3"
+    )
     duplicate = error(client.post(path, {"name": "10.1.1.102:8080"}), 409)
-    assert duplicate["message"] == "01020066:3: The requested Pool Member (/Common/web " \
-                                   "/Common/10.1.1.102 8080) already exists in partition Common."
-    disabled = client.ok("PATCH", f"{path}/~Common~10.1.1.102:8080",
-                         {"session": "user-disabled"})
+    assert (
+        duplicate["message"] == "01020066:3: The requested Pool Member (/Common/web "
+        "/Common/10.1.1.102 8080) already exists in partition Common."
+    )
+    disabled = client.ok("PATCH", f"{path}/~Common~10.1.1.102:8080", {"session": "user-disabled"})
     assert disabled["session"] == "user-disabled"
-    offline = client.ok("PATCH", f"{path}/~Common~10.1.1.102:8080",
-                        {"state": "user-down", "session": "user-disabled"})
+    offline = client.ok(
+        "PATCH",
+        f"{path}/~Common~10.1.1.102:8080",
+        {"state": "user-down", "session": "user-disabled"},
+    )
     assert offline["state"] == "user-down"
     assert client.delete(f"{path}/~Common~10.1.1.102:8080").status_code == 200
     missing = error(client.get(f"{path}/~Common~10.1.1.102:8080"), 404)
-    assert missing["message"] == "01020036:3: The requested Pool Member (/Common/web " \
-                                 "/Common/10.1.1.102 8080) was not found."
+    assert (
+        missing["message"] == "01020036:3: The requested Pool Member (/Common/web "
+        "/Common/10.1.1.102 8080) was not found."
+    )
     bad_port = error(client.post(path, {"name": "10.1.1.103:70000"}), 400)
     assert "70000" in bad_port["message"]
 
@@ -96,21 +125,40 @@ def test_delete_node_used_by_a_pool(rest: Client) -> None:
     client = rest()
     pool_and_virtual(client)
     body = error(client.delete(f"{NODE}/~Common~10.1.1.100"), 400)
-    assert body["message"] == "01070110:3: Node address '/Common/10.1.1.100' is referenced by " \
-                              "a member of pool '/Common/web'."
+    assert (
+        body["message"] == "01070110:3: Node address '/Common/10.1.1.100' is referenced by "
+        "a member of pool '/Common/web'."
+    )
 
 
 def test_fqdn_node_with_auto_populate(rest: Client) -> None:
     client = rest()
-    node = client.ok("POST", NODE, {"name": "app.example.com", "fqdn": {
-        "tmName": "app.example.com", "autopopulate": "enabled", "addressFamily": "ipv4",
-        "interval": 3600, "downInterval": "5"}})
+    node = client.ok(
+        "POST",
+        NODE,
+        {
+            "name": "app.example.com",
+            "fqdn": {
+                "tmName": "app.example.com",
+                "autopopulate": "enabled",
+                "addressFamily": "ipv4",
+                "interval": 3600,
+                "downInterval": "5",
+            },
+        },
+    )
     assert node["address"] == "any6"
-    assert node["fqdn"] == {"addressFamily": "ipv4", "autopopulate": "enabled",
-                            "downInterval": 5, "interval": "3600", "tmName": "app.example.com"}
+    assert node["fqdn"] == {
+        "addressFamily": "ipv4",
+        "autopopulate": "enabled",
+        "downInterval": 5,
+        "interval": "3600",
+        "tmName": "app.example.com",
+    }
     assert node["state"] == "fqdn-up-no-addr"
-    changed = error(client.patch(f"{NODE}/app.example.com",
-                                 {"fqdn": {"autopopulate": "disabled"}}), 400)
+    changed = error(
+        client.patch(f"{NODE}/app.example.com", {"fqdn": {"autopopulate": "disabled"}}), 400
+    )
     assert "autopopulate" in changed["message"]
 
 
@@ -124,8 +172,7 @@ def test_create_virtual_creates_its_virtual_address(rest: Client) -> None:
     assert virtual["poolReference"]["link"].endswith("/ltm/pool/~Common~web?ver=16.1.3")
     profiles = virtual["profilesReference"]["items"]
     assert [(p["name"], p["context"]) for p in profiles] == [("http", "all"), ("tcp", "all")]
-    assert profiles[1]["nameReference"]["link"].endswith("/ltm/profile/tcp/~Common~tcp"
-                                                         "?ver=16.1.3")
+    assert profiles[1]["nameReference"]["link"].endswith("/ltm/profile/tcp/~Common~tcp?ver=16.1.3")
     address = client.ok("GET", f"{VA}/~Common~30.1.1.10")
     assert address["autoDelete"] == "true" and address["enabled"] == "yes"
     assert address["trafficGroup"] == "/Common/traffic-group-1"
@@ -136,15 +183,22 @@ def test_create_virtual_creates_its_virtual_address(rest: Client) -> None:
 
 def test_virtual_refusals(rest: Client) -> None:
     client = rest()
-    no_pool = error(client.post(VIRTUAL, {"name": "v", "destination": "30.1.1.11:80",
-                                          "pool": "/Common/nope"}), 400)
+    no_pool = error(
+        client.post(VIRTUAL, {"name": "v", "destination": "30.1.1.11:80", "pool": "/Common/nope"}),
+        400,
+    )
     assert no_pool["message"] == "01020036:3: The requested Pool (/Common/nope) was not found."
     bad_port = error(client.post(VIRTUAL, {"name": "v", "destination": "30.1.1.11:65536"}), 400)
     assert "65536" in bad_port["message"]
-    no_profile = error(client.post(VIRTUAL, {"name": "v", "destination": "30.1.1.11:80",
-                                             "profiles": ["/Common/nope"]}), 400)
-    assert no_profile["message"] == "01020036:3: The requested profile (/Common/nope) was " \
-                                    "not found."
+    no_profile = error(
+        client.post(
+            VIRTUAL, {"name": "v", "destination": "30.1.1.11:80", "profiles": ["/Common/nope"]}
+        ),
+        400,
+    )
+    assert (
+        no_profile["message"] == "01020036:3: The requested profile (/Common/nope) was not found."
+    )
 
 
 def test_virtual_address_spanning_needs_arp_off(rest: Client) -> None:
@@ -152,9 +206,11 @@ def test_virtual_address_spanning_needs_arp_off(rest: Client) -> None:
     pool_and_virtual(client)
     both = error(client.patch(f"{VA}/~Common~30.1.1.10", {"spanning": "enabled"}), 400)
     assert "ARP" in both["message"]
-    body = client.ok("PATCH", f"{VA}/~Common~30.1.1.10",
-                     {"arp": "disabled", "spanning": "enabled",
-                      "trafficGroup": "/Common/traffic-group-1"})
+    body = client.ok(
+        "PATCH",
+        f"{VA}/~Common~30.1.1.10",
+        {"arp": "disabled", "spanning": "enabled", "trafficGroup": "/Common/traffic-group-1"},
+    )
     assert body["arp"] == "disabled" and body["spanning"] == "enabled"
     immutable = error(client.patch(f"{VA}/~Common~30.1.1.10", {"address": "30.1.1.11"}), 400)
     assert "address" in immutable["message"]
@@ -173,15 +229,16 @@ def test_delete_pool_used_by_a_virtual(rest: Client) -> None:
     client = rest()
     pool_and_virtual(client)
     body = error(client.delete(f"{POOL}/~Common~web"), 400)
-    assert body["message"] == "01070265:3: The Pool (/Common/web) cannot be deleted because " \
-                              "it is in use by a Virtual Server (/Common/app1)."
+    assert (
+        body["message"] == "01070265:3: The Pool (/Common/web) cannot be deleted because "
+        "it is in use by a Virtual Server (/Common/app1)."
+    )
 
 
 def test_route_domain_names_are_addressed_with_percent_25(rest: Client) -> None:
     client = rest()
     missing = error(client.post(VA, {"name": "10.1.1.1%2", "address": "10.1.1.1%2"}), 400)
-    assert missing["message"] == "01020036:3: The requested route domain (/Common/2) was not " \
-                                 "found."
+    assert missing["message"] == "01020036:3: The requested route domain (/Common/2) was not found."
     client.ok("POST", "/mgmt/tm/net/route-domain", {"name": "rd2", "id": 2})
     client.ok("POST", VA, {"name": "10.1.1.1%2", "address": "10.1.1.1%2"})
     body = client.ok("GET", f"{VA}/~Common~10.1.1.1%252")
@@ -195,13 +252,18 @@ def test_monitors_and_profiles_are_readable(rest: Client) -> None:
     assert http["kind"] == "tm:ltm:monitor:http:httpstate"
     icmp = client.ok("GET", "/mgmt/tm/ltm/monitor/gateway-icmp")["items"]
     assert [m["name"] for m in icmp] == ["gateway_icmp"]
-    custom = client.ok("POST", "/mgmt/tm/ltm/monitor/http", {"name": "web-check",
-                                                             "send": "GET /health\\r\\n"})
+    custom = client.ok(
+        "POST", "/mgmt/tm/ltm/monitor/http", {"name": "web-check", "send": "GET /health\\r\\n"}
+    )
     assert custom["defaultsFrom"] == "/Common/http"
-    itself = error(client.patch("/mgmt/tm/ltm/monitor/http/web-check",
-                                {"defaultsFrom": "/Common/web-check"}), 400)
-    assert itself["message"] == '01070734:3: Configuration error: A monitor may not default ' \
-                                'from itself "/Common/web-check"'
+    itself = error(
+        client.patch("/mgmt/tm/ltm/monitor/http/web-check", {"defaultsFrom": "/Common/web-check"}),
+        400,
+    )
+    assert (
+        itself["message"] == "01070734:3: Configuration error: A monitor may not default "
+        'from itself "/Common/web-check"'
+    )
     fastl4 = client.ok("GET", "/mgmt/tm/ltm/profile/fastl4/~Common~fastL4")
     assert fastl4["kind"] == "tm:ltm:profile:fastl4:fastl4state"
     assert client.ok("GET", "/mgmt/tm/ltm/profile/client-ssl")["items"][0]["name"] == "clientssl"

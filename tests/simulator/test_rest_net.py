@@ -20,12 +20,28 @@ def error(response: Any, status: int) -> dict[str, Any]:
 
 
 def vlan_and_static(client: Rest, name: str = "external", prefix: str = "20.1.1") -> None:
-    client.ok("POST", VLAN, {"name": name, "partition": "Common", "tag": 10,
-                             "interfaces": [{"name": "1.1", "untagged": True}]})
-    client.ok("POST", SELF, {"name": f"{name}-static", "partition": "Common",
-                             "address": f"{prefix}.6%0/24", "vlan": f"/Common/{name}",
-                             "trafficGroup": "/Common/traffic-group-local-only",
-                             "allowService": "default"})
+    client.ok(
+        "POST",
+        VLAN,
+        {
+            "name": name,
+            "partition": "Common",
+            "tag": 10,
+            "interfaces": [{"name": "1.1", "untagged": True}],
+        },
+    )
+    client.ok(
+        "POST",
+        SELF,
+        {
+            "name": f"{name}-static",
+            "partition": "Common",
+            "address": f"{prefix}.6%0/24",
+            "vlan": f"/Common/{name}",
+            "trafficGroup": "/Common/traffic-group-local-only",
+            "allowService": "default",
+        },
+    )
 
 
 def test_interfaces_are_listed_without_partition(rest: Client) -> None:
@@ -37,16 +53,27 @@ def test_interfaces_are_listed_without_partition(rest: Client) -> None:
 
 
 def test_create_vlan_returns_the_object(rest: Client) -> None:
-    body = rest().ok("POST", VLAN, {"name": "external", "partition": "Common", "tag": 10,
-                                    "mtu": 1500, "cmpHash": "src-ip", "sourceChecking": True,
-                                    "interfaces": [{"name": "1.1", "tagged": True}]})
+    body = rest().ok(
+        "POST",
+        VLAN,
+        {
+            "name": "external",
+            "partition": "Common",
+            "tag": 10,
+            "mtu": 1500,
+            "cmpHash": "src-ip",
+            "sourceChecking": True,
+            "interfaces": [{"name": "1.1", "tagged": True}],
+        },
+    )
     assert body["kind"] == "tm:net:vlan:vlanstate"
     assert body["selfLink"] == "https://localhost/mgmt/tm/net/vlan/~Common~external?ver=16.1.3"
     assert body["fullPath"] == "/Common/external" and body["tag"] == 10
     assert body["sourceChecking"] == "enabled" and body["cmpHash"] == "src-ip"
     assert body["interfacesReference"] == {
         "link": "https://localhost/mgmt/tm/net/vlan/~Common~external/interfaces?ver=16.1.3",
-        "isSubcollection": True}
+        "isSubcollection": True,
+    }
     assert "customerTag" not in body
 
 
@@ -54,8 +81,13 @@ def test_create_vlan_twice_is_409(rest: Client) -> None:
     client = rest()
     client.ok("POST", VLAN, {"name": "external", "tag": 10})
     body = error(client.post(VLAN, {"name": "external", "tag": 10}), 409)
-    assert body == {"code": 409, "message": "01020066:3: The requested VLAN (/Common/external) "
-                    "already exists in partition Common.", "errorStack": [], "apiError": 3}
+    assert body == {
+        "code": 409,
+        "message": "01020066:3: The requested VLAN (/Common/external) "
+        "already exists in partition Common.",
+        "errorStack": [],
+        "apiError": 3,
+    }
 
 
 def test_missing_vlan_is_404(rest: Client) -> None:
@@ -64,8 +96,9 @@ def test_missing_vlan_is_404(rest: Client) -> None:
     assert body["apiError"] == 3
 
 
-@pytest.mark.parametrize("field, value", [("tag", 4095), ("tag", 0), ("mtu", 575),
-                                          ("mtu", 9199), ("customerTag", 5000)])
+@pytest.mark.parametrize(
+    "field, value", [("tag", 4095), ("tag", 0), ("mtu", 575), ("mtu", 9199), ("customerTag", 5000)]
+)
 def test_vlan_values_out_of_range(rest: Client, field: str, value: int) -> None:
     body = error(rest().post(VLAN, {"name": "v", field: value}), 400)
     assert field in body["message"]
@@ -84,10 +117,14 @@ def test_unknown_property_is_refused(rest: Client) -> None:
 
 def test_vlan_interfaces_subcollection(rest: Client) -> None:
     client = rest()
-    client.ok("POST", VLAN, {"name": "internal", "tag": 20,
-                             "interfaces": [{"name": "1.2", "untagged": True}]})
-    added = client.ok("POST", f"{VLAN}/~Common~internal/interfaces",
-                      {"name": "1.3", "tagged": True})
+    client.ok(
+        "POST",
+        VLAN,
+        {"name": "internal", "tag": 20, "interfaces": [{"name": "1.2", "untagged": True}]},
+    )
+    added = client.ok(
+        "POST", f"{VLAN}/~Common~internal/interfaces", {"name": "1.3", "tagged": True}
+    )
     assert added["kind"] == "tm:net:vlan:interfaces:interfacesstate"
     assert added["tagged"] is True and added["tagMode"] == "none"
     assert added["nameReference"]["link"].endswith("/mgmt/tm/net/interface/1.3?ver=16.1.3")
@@ -98,8 +135,9 @@ def test_vlan_interfaces_subcollection(rest: Client) -> None:
     missing = error(client.get(f"{VLAN}/~Common~internal/interfaces/1.3"), 404)
     assert missing["message"].startswith("01020036:3: The requested interface (1.3)")
     # Inline PATCH replaces the members.
-    patched = client.ok("PATCH", f"{VLAN}/~Common~internal",
-                        {"interfaces": [{"name": "1.4", "tagged": True}]})
+    patched = client.ok(
+        "PATCH", f"{VLAN}/~Common~internal", {"interfaces": [{"name": "1.4", "tagged": True}]}
+    )
     expanded = client.ok("GET", f"{VLAN}/~Common~internal?expandSubcollections=true")
     assert [i["name"] for i in expanded["interfacesReference"]["items"]] == ["1.4"]
     assert patched["generation"] == expanded["generation"]
@@ -110,12 +148,25 @@ def test_vlan_member_refusals(rest: Client) -> None:
     body = error(client.post(VLAN, {"name": "v", "interfaces": [{"name": "9.9"}]}), 400)
     assert body["message"] == "01020036:3: The requested interface (9.9) was not found."
     client.ok("POST", VLAN, {"name": "one", "interfaces": [{"name": "1.1", "untagged": True}]})
-    error(client.post(VLAN, {"name": "two", "interfaces": [{"name": "1.1", "untagged": True}]}),
-          400)
-    error(client.post(VLAN, {"name": "qinq", "interfaces": [
-        {"name": "1.2", "tagged": True, "tagMode": "service"}]}), 400)
-    client.ok("POST", VLAN, {"name": "qinq", "customerTag": 100, "interfaces": [
-        {"name": "1.2", "tagged": True, "tagMode": "service"}]})
+    error(
+        client.post(VLAN, {"name": "two", "interfaces": [{"name": "1.1", "untagged": True}]}), 400
+    )
+    error(
+        client.post(
+            VLAN,
+            {"name": "qinq", "interfaces": [{"name": "1.2", "tagged": True, "tagMode": "service"}]},
+        ),
+        400,
+    )
+    client.ok(
+        "POST",
+        VLAN,
+        {
+            "name": "qinq",
+            "customerTag": 100,
+            "interfaces": [{"name": "1.2", "tagged": True, "tagMode": "service"}],
+        },
+    )
 
 
 def test_create_static_self_ip(rest: Client) -> None:
@@ -130,48 +181,83 @@ def test_create_static_self_ip(rest: Client) -> None:
     assert body["inheritedTrafficGroup"] == "false"
 
 
-@pytest.mark.parametrize("given, stored", [("all", "all"), ("default", ["default"]),
-                                           (["tcp:443", "udp:53"], ["tcp:443", "udp:53"]),
-                                           ("none", None), ([], None)])
+@pytest.mark.parametrize(
+    "given, stored",
+    [
+        ("all", "all"),
+        ("default", ["default"]),
+        (["tcp:443", "udp:53"], ["tcp:443", "udp:53"]),
+        ("none", None),
+        ([], None),
+    ],
+)
 def test_self_ip_port_lockdown_forms(rest: Client, given: Any, stored: Any) -> None:
     client = rest()
     client.ok("POST", VLAN, {"name": "v"})
-    body = client.ok("POST", SELF, {"name": "s", "address": "10.9.9.9/24", "vlan": "v",
-                                    "allowService": given})
+    body = client.ok(
+        "POST", SELF, {"name": "s", "address": "10.9.9.9/24", "vlan": "v", "allowService": given}
+    )
     assert body.get("allowService") == stored
 
 
 def test_floating_self_ip_takes_floating_and_unit_from_its_traffic_group(rest: Client) -> None:
     client = rest()
     vlan_and_static(client)
-    body = client.ok("POST", SELF, {"name": "float", "address": "20.1.1.2/24",
-                                    "vlan": "external", "trafficGroup": "traffic-group-1"})
+    body = client.ok(
+        "POST",
+        SELF,
+        {
+            "name": "float",
+            "address": "20.1.1.2/24",
+            "vlan": "external",
+            "trafficGroup": "traffic-group-1",
+        },
+    )
     assert body["floating"] == "enabled" and body["unit"] == 1
 
 
 def test_self_ip_refusals(rest: Client) -> None:
     client = rest()
     vlan_and_static(client)
-    missing_vlan = error(client.post(SELF, {"name": "x", "address": "1.1.1.1/24",
-                                            "vlan": "nope"}), 400)
-    assert missing_vlan["message"] == "01020036:3: The requested VLAN (/Common/nope) was not " \
-                                      "found."
-    missing_tg = error(client.post(SELF, {"name": "x", "address": "20.1.1.9/24",
-                                          "vlan": "external", "trafficGroup": "tg-9"}), 400)
-    assert missing_tg["message"] == "01070734:3: Configuration error: Traffic group " \
-                                    "(/Common/tg-9) does not exist."
-    taken = error(client.post(SELF, {"name": "x", "address": "20.1.1.6/24",
-                                     "vlan": "external"}), 400)
+    missing_vlan = error(
+        client.post(SELF, {"name": "x", "address": "1.1.1.1/24", "vlan": "nope"}), 400
+    )
+    assert missing_vlan["message"] == "01020036:3: The requested VLAN (/Common/nope) was not found."
+    missing_tg = error(
+        client.post(
+            SELF,
+            {"name": "x", "address": "20.1.1.9/24", "vlan": "external", "trafficGroup": "tg-9"},
+        ),
+        400,
+    )
+    assert (
+        missing_tg["message"] == "01070734:3: Configuration error: Traffic group "
+        "(/Common/tg-9) does not exist."
+    )
+    taken = error(
+        client.post(SELF, {"name": "x", "address": "20.1.1.6/24", "vlan": "external"}), 400
+    )
     assert "20.1.1.6" in taken["message"]
-    outside = error(client.post(SELF, {"name": "x", "address": "30.1.1.2/24",
-                                       "vlan": "external", "trafficGroup": "traffic-group-1"}),
-                    400)
+    outside = error(
+        client.post(
+            SELF,
+            {
+                "name": "x",
+                "address": "30.1.1.2/24",
+                "vlan": "external",
+                "trafficGroup": "traffic-group-1",
+            },
+        ),
+        400,
+    )
     assert "not in the subnet" in outside["message"]
-    immutable = error(client.patch(f"{SELF}/~Common~external-static",
-                                   {"address": "20.1.1.7/24"}), 400)
+    immutable = error(
+        client.patch(f"{SELF}/~Common~external-static", {"address": "20.1.1.7/24"}), 400
+    )
     assert "address" in immutable["message"]
-    bad = error(client.post(SELF, {"name": "x", "address": "20.1.1.300/24",
-                                   "vlan": "external"}), 400)
+    bad = error(
+        client.post(SELF, {"name": "x", "address": "20.1.1.300/24", "vlan": "external"}), 400
+    )
     assert bad["message"] == '"20.1.1.300/24" invalid address'
 
 
@@ -179,8 +265,10 @@ def test_delete_vlan_used_by_a_self_ip(rest: Client) -> None:
     client = rest()
     vlan_and_static(client)
     body = error(client.delete(f"{VLAN}/~Common~external"), 400)
-    assert body["message"] == "01070265:3: The VLAN (/Common/external) cannot be deleted " \
-                              "because it is in use by a self IP (/Common/external-static)."
+    assert (
+        body["message"] == "01070265:3: The VLAN (/Common/external) cannot be deleted "
+        "because it is in use by a self IP (/Common/external-static)."
+    )
     assert client.delete(f"{SELF}/~Common~external-static").status_code == 200
     assert client.delete(f"{VLAN}/~Common~external").status_code == 200
 
@@ -188,11 +276,14 @@ def test_delete_vlan_used_by_a_self_ip(rest: Client) -> None:
 def test_delete_self_ip_used_for_config_sync(rest: Client) -> None:
     client = rest()
     vlan_and_static(client, "internal", "10.1.1")
-    client.ok("PATCH", "/mgmt/tm/cm/device/~Common~bigip-a.example.net",
-              {"configsyncIp": "10.1.1.6"})
+    client.ok(
+        "PATCH", "/mgmt/tm/cm/device/~Common~bigip-a.example.net", {"configsyncIp": "10.1.1.6"}
+    )
     body = error(client.delete(f"{SELF}/~Common~internal-static"), 400)
-    assert body["message"] == "01071412:3: Cannot delete IP (10.1.1.6) because it is used by " \
-                              "the system config-sync setting"
+    assert (
+        body["message"] == "01071412:3: Cannot delete IP (10.1.1.6) because it is used by "
+        "the system config-sync setting"
+    )
 
 
 def test_put_replaces_and_patch_merges(rest: Client) -> None:
@@ -203,8 +294,12 @@ def test_put_replaces_and_patch_merges(rest: Client) -> None:
     replaced = client.ok("PUT", f"{VLAN}/~Common~v", {"tag": 7})
     assert replaced["mtu"] == 1500 and "description" not in replaced
     empty = error(client.patch(f"{VLAN}/v", {}), 400)
-    assert empty == {"code": 400, "message": "one or more properties must be specified",
-                     "errorStack": [], "apiError": 26214401}
+    assert empty == {
+        "code": 400,
+        "message": "one or more properties must be specified",
+        "errorStack": [],
+        "apiError": 26214401,
+    }
 
 
 def test_self_allow_defaults(rest: Client) -> None:

@@ -21,18 +21,22 @@ def three_vlans(client: Rest) -> None:
 
 def test_empty_collection_has_no_items(rest: Client) -> None:
     body = rest().ok("GET", "/mgmt/tm/ltm/pool")
-    assert body == {"kind": "tm:ltm:pool:poolcollectionstate",
-                    "selfLink": "https://localhost/mgmt/tm/ltm/pool?ver=16.1.3"}
+    assert body == {
+        "kind": "tm:ltm:pool:poolcollectionstate",
+        "selfLink": "https://localhost/mgmt/tm/ltm/pool?ver=16.1.3",
+    }
 
 
 def test_select_filter_top_skip(rest: Client) -> None:
     client = rest()
     three_vlans(client)
     selected = client.ok("GET", f"{VLAN}?$select=name,tag")
-    assert selected["items"] == [{"name": "alpha", "tag": 1}, {"name": "bravo", "tag": 2},
-                                 {"name": "charlie", "tag": 3}]
-    assert selected["selfLink"] == "https://localhost/mgmt/tm/net/vlan?$select=name,tag" \
-                                   "&ver=16.1.3"
+    assert selected["items"] == [
+        {"name": "alpha", "tag": 1},
+        {"name": "bravo", "tag": 2},
+        {"name": "charlie", "tag": 3},
+    ]
+    assert selected["selfLink"] == "https://localhost/mgmt/tm/net/vlan?$select=name,tag&ver=16.1.3"
     page = client.ok("GET", f"{VLAN}?$top=2&$skip=1&$filter=partition+eq+Common")
     assert [i["name"] for i in page["items"]] == ["bravo", "charlie"]
     past = client.ok("GET", f"{VLAN}?$top=2&$skip=3&$filter=partition%20eq%20Common")
@@ -45,8 +49,12 @@ def test_select_filter_top_skip(rest: Client) -> None:
 def test_names_with_or_without_partition(rest: Client) -> None:
     client = rest()
     three_vlans(client)
-    for path in (f"{VLAN}/~Common~alpha", f"{VLAN}/alpha", f"{VLAN}/~Common~alpha/",
-                 f"{VLAN}/~Common~alpha?ver=12.1.0"):
+    for path in (
+        f"{VLAN}/~Common~alpha",
+        f"{VLAN}/alpha",
+        f"{VLAN}/~Common~alpha/",
+        f"{VLAN}/~Common~alpha?ver=12.1.0",
+    ):
         assert client.ok("GET", path)["fullPath"] == "/Common/alpha"
     assert client.ok("POST", VLAN, {"name": "/Common/delta"})["fullPath"] == "/Common/delta"
     other = client.post(VLAN, {"name": "x", "partition": "Tenant"})
@@ -58,8 +66,10 @@ def test_expand_subcollections_is_echoed(rest: Client) -> None:
     client = rest()
     client.ok("POST", VLAN, {"name": "v", "interfaces": [{"name": "1.1"}]})
     body = client.ok("GET", f"{VLAN}/~Common~v?expandSubcollections=true&ver=16.1.3")
-    assert body["selfLink"] == "https://localhost/mgmt/tm/net/vlan/~Common~v" \
-                               "?expandSubcollections=true&ver=16.1.3"
+    assert (
+        body["selfLink"] == "https://localhost/mgmt/tm/net/vlan/~Common~v"
+        "?expandSubcollections=true&ver=16.1.3"
+    )
     assert body["interfacesReference"]["items"][0]["name"] == "1.1"
 
 
@@ -76,33 +86,46 @@ def test_transaction_commits_all_commands(rest: Client) -> None:
     queued = client.post(VLAN, {"name": "external", "tag": 10}, headers=header).json()
     assert queued["kind"] == "tm:transaction:commandsstate" and queued["evalOrder"] == 1
     assert queued["method"] == "POST" and queued["body"] == {"name": "external", "tag": 10}
-    client.post("/mgmt/tm/net/self", {"name": "s", "address": "20.1.1.6/24",
-                                      "vlan": "external"}, headers=header)
+    client.post(
+        "/mgmt/tm/net/self",
+        {"name": "s", "address": "20.1.1.6/24", "vlan": "external"},
+        headers=header,
+    )
     assert client.get(f"{VLAN}/external").status_code == 404, "nothing applied before commit"
     commands = client.ok("GET", f"/mgmt/tm/transaction/{trans_id}/commands")
     assert [c["evalOrder"] for c in commands["items"]] == [1, 2]
     listed = client.ok("GET", "/mgmt/tm/transaction")
     assert [t["transId"] for t in listed["items"]] == [trans_id]
-    done = client.ok("PATCH", f"/mgmt/tm/transaction/{trans_id}",
-                     {"state": "VALIDATING", "validateOnly": False})
+    done = client.ok(
+        "PATCH", f"/mgmt/tm/transaction/{trans_id}", {"state": "VALIDATING", "validateOnly": False}
+    )
     assert done["state"] == "COMPLETED"
     assert client.ok("GET", "/mgmt/tm/net/self/s")["vlan"] == "/Common/external"
     assert client.ok("GET", "/mgmt/tm/transaction") == {
-        "items": [], "kind": "tm:transactioncollectionstate",
-        "selfLink": "https://localhost/mgmt/tm/transaction?ver=16.1.3"}
+        "items": [],
+        "kind": "tm:transactioncollectionstate",
+        "selfLink": "https://localhost/mgmt/tm/transaction?ver=16.1.3",
+    }
 
 
 def test_failed_transaction_applies_nothing(rest: Client) -> None:
     client = rest()
     trans_id, header = transaction(client)
     client.post(VLAN, {"name": "external", "tag": 10}, headers=header)
-    client.post("/mgmt/tm/net/self", {"name": "s", "address": "20.1.1.6/24",
-                                      "vlan": "missing"}, headers=header)
+    client.post(
+        "/mgmt/tm/net/self",
+        {"name": "s", "address": "20.1.1.6/24", "vlan": "missing"},
+        headers=header,
+    )
     failed = client.patch(f"/mgmt/tm/transaction/{trans_id}", {"state": "VALIDATING"})
     assert failed.status_code == 400
-    assert failed.json() == {"code": 400, "message": "transaction failed:01020036:3: The "
-                             "requested VLAN (/Common/missing) was not found.",
-                             "errorStack": [], "apiError": 2}
+    assert failed.json() == {
+        "code": 400,
+        "message": "transaction failed:01020036:3: The "
+        "requested VLAN (/Common/missing) was not found.",
+        "errorStack": [],
+        "apiError": 2,
+    }
     assert client.get(f"{VLAN}/external").status_code == 404
 
 
@@ -117,21 +140,35 @@ def test_stats_count_reads_writes_and_logins(rest: Client, served: SimServer) ->
     client.ok("POST", VLAN, {"name": "v"})
     client.ok("PATCH", f"{VLAN}/v", {"mtu": 9000})
     client.delete(f"{VLAN}/v")
-    stats = requests.get(served.devices["bigip-a.example.net"] + "/_sim/stats",
-                         verify=str(served.ca_bundle), timeout=10).json()
+    stats = requests.get(
+        served.devices["bigip-a.example.net"] + "/_sim/stats",
+        verify=str(served.ca_bundle),
+        timeout=10,
+    ).json()
     assert stats["devices"]["bigip-b.example.net"] == {
-        "requests": 5, "reads": 1, "writes": 3, "logins": 1,
-        "by_method": {"DELETE": 1, "GET": 1, "PATCH": 1, "POST": 2}}
+        "requests": 5,
+        "reads": 1,
+        "writes": 3,
+        "logins": 1,
+        "by_method": {"DELETE": 1, "GET": 1, "PATCH": 1, "POST": 2},
+    }
     assert stats["total"] == {"requests": 5, "reads": 1, "writes": 3, "logins": 1}
     log = served.request_log("bigip-b.example.net")
     assert [(e["method"], e["path"], e["status"]) for e in log][:2] == [
-        ("POST", "/mgmt/shared/authn/login", 200), ("GET", "/mgmt/tm/sys/", 200)]
+        ("POST", "/mgmt/shared/authn/login", 200),
+        ("GET", "/mgmt/tm/sys/", 200),
+    ]
     assert set(log[0]) == {"time", "device", "method", "path", "status", "duration_ms"}
 
 
 def admin(served: SimServer, method: str, path: str, body: Any = None) -> requests.Response:
-    return requests.request(method, served.devices["bigip-c.example.net"] + path, json=body,
-                            verify=str(served.ca_bundle), timeout=10)
+    return requests.request(
+        method,
+        served.devices["bigip-c.example.net"] + path,
+        json=body,
+        verify=str(served.ca_bundle),
+        timeout=10,
+    )
 
 
 def test_admin_reset_gives_fresh_devices(rest: Client, served: SimServer) -> None:

@@ -1,0 +1,182 @@
+"""The rollout against a simulated cluster: fresh apply, no-op re-apply, drift, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from f5ecmp.journal import list_runs
+from f5ecmp.playbook import load_playbook
+from f5ecmp.rollout import NothingToResume
+from f5ecmp.steps import status
+from f5ecmp.steps.normalize import items
+from tests.rollout.conftest import Rig
+
+NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
+
+
+def test_fresh_apply_builds_the_guides_cluster(rig: Rig) -> None:
+    result = rig.apply()
+    assert result.ok, (result.failed, result.verification)
+    for i, name in enumerate(NAMES):
+        vlans = {v["name"]: v for v in items(rig.get(name, "/mgmt/tm/net/vlan"))}
+        assert {k: vlans[k]["tag"] for k in ("external", "internal", "HA")} == {
+            "external": 10, "internal": 20, "HA": 30,
+        }  # fmt: skip
+        selfs = {s["name"]: s for s in items(rig.get(name, "/mgmt/tm/net/self"))}
+        label = name.split(".")[0]
+        # static selfs only where they were created; all six floating selfs everywhere
+        assert {n for n in selfs if "static" in n} == {
+            f"{r}_static_self_{label}" for r in ("ext", "int", "ha")
+        }
+        floats = {n: s for n, s in selfs.items() if n.startswith("float_")}
+        assert len(floats) == 6
+        assert floats[f"float_ext_self_{label}"]["trafficGroup"] == f"/Common/traffic-group-{i + 1}"
+        va = rig.get(name, "/mgmt/tm/ltm/virtual-address/~Common~30.1.1.10")
+        assert (va["spanning"], va["arp"], va["trafficGroup"]) == (
+            "enabled",
+            "disabled",
+            "/Common/traffic-group-1",
+        )
+        assert status.sync_status(rig.get(name, status.SYNC_STATUS_PATH)).status == "In Sync"
+        vs = rig.get(name, "/mgmt/tm/ltm/virtual/~Common~app_vs")
+        assert (vs["mirror"], vs["sourceAddressTranslation"]["type"], vs["pool"]) == (
+            "enabled",
+            "automap",
+            "/Common/app_pool",
+        )
+    active = status.traffic_group_states(rig.get(NAMES[0], status.TG_STATS_PATH))
+    for i, name in enumerate(NAMES):
+        assert active[f"traffic-group-{i + 1}"][name] == "active"
+
+
+def test_a_second_apply_writes_nothing_and_plan_is_empty(rig: Rig) -> None:
+    assert rig.apply().ok
+    before = rig.writes()
+    again = rig.apply()
+    assert again.ok and again.change_count == 0
+    assert rig.writes() == before
+    assert all(not r.changes for r in rig.plan())
+
+
+def test_drift_is_planned_exactly_and_repaired(rig: Rig) -> None:
+    assert rig.apply().ok
+    b, a = rig.session.clients[NAMES[1]], rig.session.clients[NAMES[0]]
+    b.patch("/mgmt/tm/net/vlan/~Common~internal", {"mtu": 9000})
+    a.patch(
+        "/mgmt/tm/ltm/virtual-address/~Common~30.1.1.10", {"spanning": "disabled", "arp": "enabled"}
+    )
+    before = rig.writes()
+    plan = [(r.step, r.device, c.summary) for r in rig.plan() for c in r.changes]
+    assert rig.writes() == before  # plan never writes, even with drift present
+    assert plan == [
+        ("vlans", NAMES[1], "modify VLAN internal: mtu: 9000 → 1500"),
+        ("spanning", NAMES[0], "modify virtual address 30.1.1.10: arp: enabled → disabled, spanning: disabled → enabled"),
+        ("sync", NAMES[0], "sync bigip-a.example.net to group dg-ecmp"),
+    ]  # fmt: skip
+    assert rig.apply().ok
+    assert rig.get(NAMES[1], "/mgmt/tm/net/vlan/~Common~internal")["mtu"] == 1500
+    assert all(not r.changes for r in rig.plan())
+
+
+def test_a_removed_floating_self_and_a_changed_ha_order_are_repaired(rig: Rig) -> None:
+    assert rig.apply().ok
+    a = rig.session.clients[NAMES[0]]
+    a.delete("/mgmt/tm/net/self/~Common~float_int_self_bigip-c")
+    a.patch(
+        "/mgmt/tm/cm/traffic-group/~Common~traffic-group-2",
+        {"haOrder": ["/Common/bigip-b.example.net"]},
+    )
+    steps = {r.step for r in rig.plan() if r.changes}
+    assert steps == {"traffic_groups", "floating_selfs", "sync"}
+    assert rig.apply().ok
+
+
+STEP_DEVICES = [
+    ("vlans", 1), ("static_selfs", 2), ("ntp", 0), ("trust", 0), ("connectivity", 1),
+    ("device_group", 0), ("pool", 0), ("virtual_server", 0), ("spanning", 0),
+    ("traffic_groups", 0), ("floating_selfs", 0), ("sync", 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("step", "device"), STEP_DEVICES)
+def test_a_device_down_in_any_step_is_resumed_to_the_same_end_state(
+    rig: Rig, step: str, device: int
+) -> None:
+    name = NAMES[device]
+
+    def take_down(event: dict[str, Any]) -> None:
+        if event["kind"] == "step-start" and event["step"] == step and event["device"] == name:
+            rig.sim.set_down(name, True)
+
+    failed = rig.apply(on_event=take_down)
+    assert failed.failed is not None, failed.verification
+    assert (failed.failed.step, failed.failed.device) == (step, name)
+    rig.sim.set_down(name, False)
+    resumed = rig.apply(resume=True)
+    assert resumed.ok, (resumed.failed, resumed.verification)
+    skipped = {(r.step, r.device) for r in resumed.results if r.outcome == "skipped"}
+    assert (step, name) not in skipped  # the failed step restarts from its read
+    assert step == "vlans" or ("vlans", name) in skipped  # what finished is not redone
+    runs = list_runs(rig.state_dir, "app1-ecmp")
+    assert runs[-1].start["resumes"] == runs[-2].run_id
+    assert [r["type"] for r in runs[-2].records].count("step-failed") >= 1
+    # the end state equals a clean run's: nothing duplicated, nothing left to do
+    selfs = [s["name"] for s in items(rig.get(NAMES[0], "/mgmt/tm/net/self"))]
+    assert len(selfs) == len(set(selfs)) == 9
+    assert all(not r.changes for r in rig.plan())
+
+
+def test_a_failing_write_is_retried_and_counted(rig: Rig) -> None:
+    rig.sim.faults(NAMES[0], fail_nth_write=5)  # a 500 "connection to mcpd has been lost"
+    result = rig.apply()
+    assert result.ok
+    assert rig.session.clients[NAMES[0]].counters.retries == 1
+
+
+def test_resume_without_an_unfinished_run_is_refused(rig: Rig) -> None:
+    assert rig.apply().ok
+    with pytest.raises(NothingToResume):
+        rig.apply(resume=True)
+
+
+def test_scale_out_adds_a_fourth_device_without_moving_any_traffic_group(
+    rig: Rig, seed_text: str, write_playbook: Callable[[str], Path]
+) -> None:
+    assert rig.apply().ok
+    four = load_playbook(write_playbook(seed_text.replace(
+        "# \"Specifying config sync",
+        """  - name: bigip-d.example.net
+    mgmt: 127.0.1.4
+    port: 8443
+    static_selfs:   {external: 20.1.1.9/24, internal: 10.1.1.9/24, ha: 10.2.1.9/24}
+    floating_selfs: {external: 20.1.1.5/24, internal: 10.1.1.5/24}
+    traffic_group: {name: traffic-group-4, mac_masquerade: "02:01:d7:93:35:04"}
+# "Specifying config sync""",
+    )))  # fmt: skip
+    assert len(four.devices) == 4
+    # the rig's simulator only serves three devices: a four-device rehearsal is its own session
+    from f5ecmp.session import Settings, open_session
+    from f5ecmp.simulator import Timing
+
+    with open_session(
+        four, Settings(simulate=True, sim_timing=Timing.instant()), environ={}
+    ) as session:
+        three = load_playbook(write_playbook(seed_text))
+        from tests.rollout.conftest import Rig as R
+
+        grown = R(three, session, rig.state_dir / "four")
+        assert grown.apply().ok
+        history_before = status.traffic_group_states(grown.get(NAMES[0], status.TG_STATS_PATH))
+        grown_four = R(four, session, rig.state_dir / "four")
+        plan = [c for r in grown_four.plan() for c in r.changes]
+        assert not any(c.action == "delete" for c in plan)
+        result = grown_four.apply()
+        assert result.ok, (result.failed, result.verification)
+        active = status.traffic_group_states(grown.get(NAMES[0], status.TG_STATS_PATH))
+        for i, name in enumerate([*NAMES, "bigip-d.example.net"]):
+            assert active[f"traffic-group-{i + 1}"][name] == "active"
+        assert history_before["traffic-group-1"][NAMES[0]] == "active"
