@@ -394,6 +394,11 @@ def sync_command_invalid(args: str) -> SimError:
     return SimError(400, f"Invalid command arguments: {args}", API_FRAMEWORK)
 
 
+def bash_not_modelled(args: str) -> SimError:
+    """[I] `util/bash` runs only the tmsh commands the simulator models."""
+    return SimError(400, f"The simulator does not run this bash command: {args}", API_FRAMEWORK)
+
+
 def failover_not_active(tg: str) -> SimError:
     """[I] ``run sys failover standby traffic-group X`` on a device not active for X."""
     return SimError(

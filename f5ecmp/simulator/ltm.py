@@ -93,8 +93,8 @@ class ProfileRules(Rules):
     deletable = False
     synced = True
 
-    def __init__(self, profile_type: str) -> None:
-        self.kind = Kind(f"ltm/profile/{profile_type}", "profile")
+    def __init__(self, path: str) -> None:
+        self.kind = Kind(path, "profile")
 
 
 def monitor_names(text: str) -> list[str]:
@@ -329,6 +329,8 @@ def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
 
 RULES: tuple[Rules, ...] = (
     *(MonitorRules(t) for t in MONITOR_TYPES),
-    *(ProfileRules(t) for t in BUILTIN_PROFILES),
+    *(ProfileRules(f"ltm/profile/{t}") for t in BUILTIN_PROFILES),
+    # Read by Ansible's virtual-server module on 14.0+ to detect SIP virtuals [C].
+    ProfileRules("ltm/message-routing/sip/profile/session"),
     NodeRules(), PoolRules(),
 )

@@ -32,6 +32,7 @@ TM_ROUTES: dict[str, Handler] = {
     "sys/ready": handlers_sys.handle_ready,
     "sys/mcp-state": handlers_sys.handle_mcp_state,
     "sys/config": handlers_sys.handle_save_config,
+    "util/bash": handlers_sys.handle_bash,
     "sys/failover": handlers_cm.handle_sys_failover,
     "net/self-allow": handlers_sys.handle_self_allow,
     "cm/sync-status": handlers_cm.handle_sync_status,

@@ -22,7 +22,7 @@ FILTER = re.compile(r"^\s*partition\s+eq\s+(\S+)\s*$")
 
 def find_kind(segments: list[str]) -> tuple[Rules, list[str]] | None:
     """The longest registered collection path the segments start with, and the rest."""
-    for size in (3, 2, 1):
+    for size in (5, 4, 3, 2, 1):
         rules = REGISTRY.get("/".join(segments[:size]))
         if rules is not None and len(segments) >= size:
             return rules, segments[size:]
