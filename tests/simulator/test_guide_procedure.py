@@ -1,6 +1,9 @@
 """The guide's whole procedure, driven by plain iControl REST calls on the seed example
 (bigip-a/b/c.example.net at 127.0.1.1-3, port 8443), then a failover of bigip-b.
 
+Each device listens on its own management address; the port is a free one rather than 8443
+so that the test can run while `f5ecmp sim serve` holds the seed ports.
+
 Delays are the realistic ones (about a second) on a fake clock: the test polls as a client
 would and moves the clock one second between polls.
 """
@@ -23,14 +26,15 @@ NAMES = [d.name for d in SEED]
 
 @pytest.fixture
 def seed(clock: FakeClock) -> Iterator[SimServer]:
-    with serve(Cluster.from_devices(SEED, clock=clock)) as server:
+    with serve(Cluster.from_devices(SEED, clock=clock), ephemeral_ports=True) as server:
         yield server
 
 
 @pytest.fixture
 def clients(seed: SimServer) -> Iterator[list[Rest]]:
-    assert list(seed.devices.values()) == [
-        "https://127.0.1.1:8443", "https://127.0.1.2:8443", "https://127.0.1.3:8443"]
+    hosts = [url.rsplit(":", 1)[0] for url in seed.devices.values()]
+    assert hosts == ["https://127.0.1.1", "https://127.0.1.2", "https://127.0.1.3"]
+    assert [seed.cluster.device(n).port for n in NAMES] == [8443, 8443, 8443]
     made = [Rest(seed.devices[name], str(seed.ca_bundle)) for name in NAMES]
     yield made
     for client in made:
