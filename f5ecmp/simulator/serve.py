@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .cluster import DEFAULT_VERSION, Cluster, DeviceSpec
+from .cluster import DEFAULT_VERSION, Cluster, DeviceSpec, Timing
 from .rest.app import SimApp
 from .server import DeviceListener, check_loopback
 from .tls import CertificateAuthority
@@ -163,6 +163,7 @@ def run_serve(
     endpoints_out: Path | None = None,
     on_ready: Callable[[Endpoints], None] | None = None,
     stop: threading.Event | None = None,
+    timing: Timing | None = None,
 ) -> Endpoints:
     """`f5ecmp sim serve`: serve until SIGINT/SIGTERM (or `stop` is set), then return.
 
@@ -170,7 +171,8 @@ def run_serve(
     `bigip-1..N.example.net` when there is no playbook. Prints nothing: `on_ready` receives the
     endpoints once every listener is up (and the endpoints file written).
     """
-    cluster = build_cluster(devices, count, version, credentials or default_credentials())
+    cluster = build_cluster(devices, count, version, credentials or default_credentials(),
+                            timing or Timing())
     stop = stop or threading.Event()
     with serve(cluster, port_base=port_base) as server:
         if latency_ms:
@@ -189,15 +191,16 @@ def run_serve(
 
 
 def build_cluster(devices: Sequence[DeviceSpec] | None, count: int | None, version: str,
-                  credentials: tuple[str, str]) -> Cluster:
+                  credentials: tuple[str, str], timing: Timing) -> Cluster:
     if devices is None:
-        return Cluster.from_count(count or 3, version=version, credentials=credentials)
+        return Cluster.from_count(count or 3, version=version, credentials=credentials,
+                                  timing=timing)
     chosen = list(devices)
     if count is not None:
         if not 1 <= count <= len(chosen):
             raise ValueError(f"--devices {count}: the playbook has {len(chosen)} devices")
         chosen = chosen[:count]
-    return Cluster.from_devices(chosen, version=version, credentials=credentials)
+    return Cluster.from_devices(chosen, version=version, credentials=credentials, timing=timing)
 
 
 def install_stop_signals(stop: threading.Event) -> Callable[[], None]:

@@ -192,3 +192,9 @@ def test_bash_runs_the_tmsh_commands_clients_send(rest: Client) -> None:
 def test_sip_session_profiles_answer(rest: Client) -> None:
     body = rest().ok("GET", "/mgmt/tm/ltm/message-routing/sip/profile/session/")
     assert body["kind"] == "tm:ltm:message-routing:sip:profile:session:sessioncollectionstate"
+
+
+def test_a_token_works_only_on_the_device_that_issued_it(rest: Client) -> None:
+    a, b = rest("bigip-a.example.net"), rest("bigip-b.example.net", login=False)
+    token = a.session.headers["X-F5-Auth-Token"]
+    assert b.get("/mgmt/tm/sys", headers={"X-F5-Auth-Token": str(token)}).status_code == 401
