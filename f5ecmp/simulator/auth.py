@@ -35,9 +35,6 @@ class Token:
     generation: int = 1
     last_update: float = 0.0
 
-    def expires(self) -> float:
-        return self.start + self.timeout
-
     def item(self) -> dict[str, Any]:
         """The token as `/mgmt/shared/authz/tokens/<t>` renders it [F]."""
         start_ms = int(self.start * 1000)

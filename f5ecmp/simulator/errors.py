@@ -94,10 +94,6 @@ class BasicAuthRequired(Exception):
     )
 
 
-class ConnectionDropped(Exception):
-    """The device resets the connection instead of answering (fault injection, device down)."""
-
-
 # --- not found / duplicates -------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import errors, names
 from ..device import REGISTRY
-from ..objects import Rules
+from ..objects import Rules, find_child
 from ..store import Obj
 from .base import Ctx, Response, empty_response, json_response
 from .render import collection, object_path, render_child, render_object, select
@@ -152,10 +152,7 @@ def handle_child(ctx: Ctx, rules: Rules, path: str, sub: str, key: str) -> Respo
         raise errors.method_not_supported(method, f"/tm/{rules.kind.path}/{sub}")
     if method == "GET":
         parent = ctx.dev.get(rules.kind.path, path)
-        child = parent.children.get(sub, {}).get(key)
-        if child is None:
-            raise errors.not_found(rules.child_type_names.get(sub, sub),
-                                   rules.child_display(parent, sub, key))
+        child = find_child(rules, parent, sub, key)
     else:
         result = ctx.dev.write_child(rules.kind.path, path, sub, method, key,
                                      None if method == "DELETE" else ctx.body())
