@@ -406,6 +406,12 @@ def failover_not_active(tg: str) -> SimError:
 # --- availability, transactions ---------------------------------------------------------------
 
 
+def simulator_fault(exc: Exception) -> SimError:
+    """Not a device answer: the simulator itself failed on this request (a bug to report)."""
+    return SimError(500, f"f5ecmp simulator internal error: {type(exc).__name__}: {exc}",
+                    API_FRAMEWORK)
+
+
 def mcpd_lost() -> SimError:
     """mcpd restarting or unreachable, 500 [F]."""
     return SimError(500, "The connection to mcpd has been lost, try again.", API_MCPD_LOST)

@@ -235,12 +235,7 @@ class PoolRules(Rules):
             else:
                 obj.props["monitor"] = rule
         if "members" in body:
-            members = body["members"]
-            if not isinstance(members, list):
-                raise errors.invalid_value("members", members)
-            obj.children["members"] = {}
-            for member in members:
-                self.add_child(dev, obj, "members", member)
+            self.set_children(dev, obj, "members", body["members"])
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         member = body if isinstance(body, dict) else {"name": body}

@@ -133,20 +133,16 @@ class VirtualRules(Rules):
     def _set_profiles(self, dev: Device, obj: Obj, given: Any) -> None:
         if given in (None, []):
             given = [DEFAULT_PROFILE.get(obj.props["ipProtocol"], "/Common/fastL4")]
-        if not isinstance(given, list):
-            raise errors.invalid_value("profiles", given)
-        obj.children["profiles"] = {}
-        for item in given:
-            self.add_child(dev, obj, "profiles", item if isinstance(item, dict) else
-                           {"name": item})
+        self.set_children(dev, obj, "profiles", given)
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
+        item = body if isinstance(body, dict) else {"name": body}
         if sub != "profiles":
-            raise errors.reference_missing("policy", str(body.get("name")))
-        path = ref_path(body, "profiles")
+            raise errors.reference_missing("policy", str(item.get("name")))
+        path = ref_path(item, "profiles")
         if dev.profile_kind(path) is None:
             raise errors.reference_missing("profile", path)
-        context = body.get("context", "all")
+        context = item.get("context", "all")
         if context not in ("all", "clientside", "serverside"):
             raise errors.invalid_value("context", context)
         child = Obj("ltm/virtual/profiles", path, {"context": context})

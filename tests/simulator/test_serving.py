@@ -24,6 +24,7 @@ from f5ecmp.simulator import (
     serve,
     write_endpoints_file,
 )
+from f5ecmp.simulator.rest import app as rest_app
 from f5ecmp.simulator.serve import SimServer, bind_plan
 from f5ecmp.simulator.server import check_loopback
 
@@ -120,3 +121,16 @@ def test_concurrent_keep_alive_clients(served: SimServer) -> None:
     assert served.stats()["total"]["reads"] == 25 * len(clients)
     for client in clients:
         client.close()
+
+
+def test_a_simulator_bug_is_answered_not_hung_up(served: SimServer,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(ctx: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(rest_app.TM_ROUTES, "sys/version", broken)
+    client = Rest(served.devices["bigip-a.example.net"], str(served.ca_bundle))
+    response = client.get("/mgmt/tm/sys/version")
+    assert response.status_code == 500
+    assert "RuntimeError: boom" in response.json()["message"]
+    client.close()

@@ -105,6 +105,8 @@ class SimApp:
                 return Response(401, errors.BasicAuthRequired.HTML.encode(), HTML,
                                 [("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
                                  ("Server", "Apache")])
+            except Exception as exc:  # a simulator bug: answer it, do not hang up
+                return self.error(errors.simulator_fault(exc), req)
 
     def error(self, exc: errors.SimError, req: Request) -> Response:
         response = json_response(exc.body(req.client, next(self._operation_ids)), exc.status)
