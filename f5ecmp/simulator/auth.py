@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import random
+import secrets
 import string
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +34,6 @@ class Token:
     address: str
     generation: int = 1
     last_update: float = 0.0
-
-    def expires(self) -> float:
-        return self.start + self.timeout
 
     def item(self) -> dict[str, Any]:
         """The token as `/mgmt/shared/authz/tokens/<t>` renders it [F]."""
@@ -63,12 +60,11 @@ class Token:
 class Auth:
     """Local users and the tokens issued to them."""
 
-    def __init__(self, users: dict[str, str], clock: Clock, seed: str) -> None:
+    def __init__(self, users: dict[str, str], clock: Clock) -> None:
         self.users = dict(users)
         self.clock = clock
         self.tokens: dict[str, Token] = {}
         self.ttl_override: float | None = None
-        self._random = random.Random(seed)
 
     def check_password(self, user: str, password: str) -> bool:
         return user in self.users and self.users[user] == password
@@ -89,7 +85,8 @@ class Auth:
         timeout = DEFAULT_TIMEOUT
         if self.ttl_override is not None:
             timeout = max(0, int(self.ttl_override))
-        value = "".join(self._random.choice(TOKEN_ALPHABET) for _ in range(26))
+        # Unpredictable, so that a token from another run (or another device) never works.
+        value = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(26))
         token = Token(value, user, str(provider), self.clock.now(), timeout, address)
         self.tokens[value] = token
         return {

@@ -152,14 +152,7 @@ class DeviceGroupRules(Rules):
             body = {**body, "networkFailover": "enabled"}
         super().apply(dev, obj, body, creating)
         if "devices" in body:
-            members = body["devices"]
-            if members in ("none", None):
-                members = []
-            if not isinstance(members, list):
-                raise errors.invalid_value("devices", members)
-            obj.children["devices"] = {}
-            for member in members:
-                self.add_child(dev, obj, "devices", member)
+            self.set_children(dev, obj, "devices", body["devices"])
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         if parent.full_path in BUILTIN_GROUPS:

@@ -41,7 +41,7 @@ class Device:
         self.port = port
         self.clock = clock
         self.store = fresh_store(identity)
-        self.auth = Auth(users, clock, seed=f"{identity.name}/{identity.index}/tokens")
+        self.auth = Auth(users, clock)
         self.trust: set[str] = {identity.name}
         self.up = True
         self.forced_offline = False

@@ -94,10 +94,6 @@ class BasicAuthRequired(Exception):
     )
 
 
-class ConnectionDropped(Exception):
-    """The device resets the connection instead of answering (fault injection, device down)."""
-
-
 # --- not found / duplicates -------------------------------------------------------------------
 
 
@@ -395,6 +391,11 @@ def sync_command_invalid(args: str) -> SimError:
     return SimError(400, f"Invalid command arguments: {args}", API_FRAMEWORK)
 
 
+def bash_not_modelled(args: str) -> SimError:
+    """[I] `util/bash` runs only the tmsh commands the simulator models."""
+    return SimError(400, f"The simulator does not run this bash command: {args}", API_FRAMEWORK)
+
+
 def failover_not_active(tg: str) -> SimError:
     """[I] ``run sys failover standby traffic-group X`` on a device not active for X."""
     return SimError(
@@ -404,6 +405,12 @@ def failover_not_active(tg: str) -> SimError:
 
 
 # --- availability, transactions ---------------------------------------------------------------
+
+
+def simulator_fault(exc: Exception) -> SimError:
+    """Not a device answer: the simulator itself failed on this request (a bug to report)."""
+    return SimError(500, f"f5ecmp simulator internal error: {type(exc).__name__}: {exc}",
+                    API_FRAMEWORK)
 
 
 def mcpd_lost() -> SimError:

@@ -134,12 +134,7 @@ class VlanRules(Rules):
                 used = {v.props.get("tag") for v in dev.store.items(self.kind.path)}
                 obj.props["tag"] = next(t for t in range(4094, 0, -1) if t not in used)
         if "interfaces" in body:
-            members = body["interfaces"]
-            if not isinstance(members, list):
-                raise errors.invalid_value("interfaces", members)
-            obj.children["interfaces"] = {}
-            for member in members:
-                self.add_child(dev, obj, "interfaces", member)
+            self.set_children(dev, obj, "interfaces", body["interfaces"])
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         member = body if isinstance(body, dict) else {"name": body}

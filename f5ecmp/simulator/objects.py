@@ -103,6 +103,17 @@ class Rules:
     ) -> None:
         raise errors.method_not_supported("PATCH", f"/tm/{self.kind.path}/{sub}")
 
+    def set_children(self, dev: Device, parent: Obj, sub: str, items: Any) -> None:
+        """An inline list (`interfaces`, `members`, `devices`...) replaces the subcollection;
+        `"none"` empties it."""
+        if items in ("none", None):
+            items = []
+        if not isinstance(items, list):
+            raise errors.invalid_value(sub, items)
+        parent.children[sub] = {}
+        for item in items:
+            self.add_child(dev, parent, sub, item)
+
     def remove_child(self, dev: Device, parent: Obj, sub: str, child: Obj) -> None:
         del parent.children[sub][child.full_path]
 
@@ -216,11 +227,7 @@ def create_object(dev: Device, rules: Rules, body: dict[str, Any]) -> Obj:
     clean = rules.clean_body(dev, full, body)
     obj = Obj(rules.kind.path, full, rules.defaults(dev, full))
     rules.apply(dev, obj, clean, creating=True)
-    rules.validate(dev, obj, None)
-    dev.store.put(obj)
-    rules.after_write(dev, obj, None)
-    dev.changed(rules, obj)
-    return obj
+    return commit_write(dev, rules, obj, None)
 
 
 def modify_object(
@@ -237,11 +244,16 @@ def modify_object(
         kept = {k: obj.props[k] for k in rules.immutable | rules.derived if k in obj.props}
         new.props = {**rules.defaults(dev, obj.full_path), **kept}
     rules.apply(dev, new, clean, creating=False)
-    rules.validate(dev, new, obj)
-    dev.store.put(new)
-    rules.after_write(dev, new, obj)
-    dev.changed(rules, new)
-    return new
+    return commit_write(dev, rules, new, obj)
+
+
+def commit_write(dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> Obj:
+    """Validate, store, run side effects and report the change: the end of every write."""
+    rules.validate(dev, obj, old)
+    dev.store.put(obj)
+    rules.after_write(dev, obj, old)
+    dev.changed(rules, obj)
+    return obj
 
 
 def delete_object(dev: Device, rules: Rules, obj: Obj) -> None:
@@ -296,8 +308,5 @@ def write_child(
                 raise errors.empty_patch()
             rules.modify_child(dev, new, sub, child, body)
             child.generation = 0
-    rules.validate(dev, new, parent)
-    dev.store.put(new)
-    rules.after_write(dev, new, parent)
-    dev.changed(rules, new)
+    commit_write(dev, rules, new, parent)
     return None if method == "DELETE" else new.children[sub][key or ""]

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .cluster import DEFAULT_VERSION, Cluster, DeviceSpec
+from .cluster import DEFAULT_VERSION, Cluster, DeviceSpec, Timing
 from .rest.app import SimApp
 from .server import DeviceListener, check_loopback
 from .tls import CertificateAuthority
@@ -58,9 +58,8 @@ def default_credentials(env: Mapping[str, str] | None = None) -> tuple[str, str]
     return env.get("F5_USER") or "admin", env.get("F5_PASSWORD") or "admin"
 
 
-def bind_plan(
-    cluster: Cluster, port_base: int | None, ephemeral: bool
-) -> dict[str, tuple[str, int]]:
+def bind_plan(cluster: Cluster, port_base: int | None, ephemeral: bool) -> dict[str, tuple[
+        str, int]]:
     """Listen address of every device (see the module docstring)."""
     plan: dict[str, tuple[str, int]] = {}
     next_port = DEFAULT_PORT_BASE if port_base is None else port_base
@@ -112,13 +111,8 @@ class SimServer:
 
 
 @contextlib.contextmanager
-def serve(
-    cluster: Cluster,
-    *,
-    port_base: int | None = None,
-    ephemeral_ports: bool = False,
-    tls_dir: Path | None = None,
-) -> Iterator[SimServer]:
+def serve(cluster: Cluster, *, port_base: int | None = None, ephemeral_ports: bool = False,
+          tls_dir: Path | None = None) -> Iterator[SimServer]:
     """Serve `cluster` in-process; yields the running `SimServer` (endpoints, faults, stats).
 
     `ephemeral_ports` binds every device on a free port (for tests that run side by side).
@@ -132,23 +126,17 @@ def serve(
         ca = CertificateAuthority(workdir)
         urls: dict[str, str] = {}
         for index, (name, (host, port)) in enumerate(
-            bind_plan(cluster, port_base, ephemeral_ports).items()
-        ):
+                bind_plan(cluster, port_base, ephemeral_ports).items()):
             check_loopback(host)
             dev = cluster.device(name)
-            cert = ca.issue(
-                f"device-{index}", [name, "localhost"], [ipaddress.ip_address(host), dev.mgmt]
-            )
+            cert = ca.issue(f"device-{index}", [name, "localhost"],
+                            [ipaddress.ip_address(host), dev.mgmt])
             listener = DeviceListener(host, port, app, name, cert)
             listeners.append(listener)
             urls[name] = url_for(host, listener.port)
         for listener in listeners:
-            threading.Thread(
-                target=listener.serve_forever,
-                name=listener.device,
-                kwargs={"poll_interval": 0.05},
-                daemon=True,
-            ).start()
+            threading.Thread(target=listener.serve_forever, name=listener.device,
+                             kwargs={"poll_interval": 0.05}, daemon=True).start()
             running.append(listener)
         yield SimServer(cluster, app, Endpoints(ca.bundle, urls))
     finally:
@@ -175,6 +163,7 @@ def run_serve(
     endpoints_out: Path | None = None,
     on_ready: Callable[[Endpoints], None] | None = None,
     stop: threading.Event | None = None,
+    timing: Timing | None = None,
 ) -> Endpoints:
     """`f5ecmp sim serve`: serve until SIGINT/SIGTERM (or `stop` is set), then return.
 
@@ -182,7 +171,8 @@ def run_serve(
     `bigip-1..N.example.net` when there is no playbook. Prints nothing: `on_ready` receives the
     endpoints once every listener is up (and the endpoints file written).
     """
-    cluster = build_cluster(devices, count, version, credentials or default_credentials())
+    cluster = build_cluster(devices, count, version, credentials or default_credentials(),
+                            timing or Timing())
     stop = stop or threading.Event()
     with serve(cluster, port_base=port_base) as server:
         if latency_ms:
@@ -200,20 +190,17 @@ def run_serve(
         return server.endpoints
 
 
-def build_cluster(
-    devices: Sequence[DeviceSpec] | None,
-    count: int | None,
-    version: str,
-    credentials: tuple[str, str],
-) -> Cluster:
+def build_cluster(devices: Sequence[DeviceSpec] | None, count: int | None, version: str,
+                  credentials: tuple[str, str], timing: Timing) -> Cluster:
     if devices is None:
-        return Cluster.from_count(count or 3, version=version, credentials=credentials)
+        return Cluster.from_count(count or 3, version=version, credentials=credentials,
+                                  timing=timing)
     chosen = list(devices)
     if count is not None:
         if not 1 <= count <= len(chosen):
             raise ValueError(f"--devices {count}: the playbook has {len(chosen)} devices")
         chosen = chosen[:count]
-    return Cluster.from_devices(chosen, version=version, credentials=credentials)
+    return Cluster.from_devices(chosen, version=version, credentials=credentials, timing=timing)
 
 
 def install_stop_signals(stop: threading.Event) -> Callable[[], None]:

@@ -8,7 +8,6 @@ two synced peers show different numbers for the same object.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +57,6 @@ class ConfigStore:
     def items(self, kind: str) -> list[Obj]:
         """Objects of a kind, ordered by name as devices list most collections."""
         return sorted(self._objects.get(kind, {}).values(), key=lambda o: o.full_path)
-
-    def kinds(self) -> Iterator[str]:
-        return iter(list(self._objects))
 
     def put(self, obj: Obj, *, touch: bool = True) -> Obj:
         """Store `obj`; `touch` gives it (and its children without one) a new generation."""

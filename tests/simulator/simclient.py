@@ -63,6 +63,13 @@ class Rest:
         self.session.close()
 
 
+def error(response: requests.Response, status: int) -> dict[str, Any]:
+    """The JSON body of a refusal, after checking its status."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def stat(payload: dict[str, Any], entry: str, field: str) -> Any:
     """A field of a stats-shaped response (`entries → <entry> → nestedStats → entries`)."""
     value = payload["entries"][entry]["nestedStats"]["entries"][field]

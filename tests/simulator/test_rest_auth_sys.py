@@ -198,3 +198,24 @@ def test_basic_header_that_is_not_base64(rest: Client) -> None:
     client = rest(login=False)
     garbled = "Basic " + base64.b64encode(b"\xff\xfe").decode()
     assert client.get("/mgmt/tm/sys", headers={"Authorization": garbled}).status_code == 401
+
+
+def test_bash_runs_the_tmsh_commands_clients_send(rest: Client) -> None:
+    client = rest()
+    saved = client.ok("POST", "/mgmt/tm/util/bash",
+                      {"command": "run", "utilCmdArgs": '-c "tmsh save sys config"'})
+    assert saved["kind"] == "tm:util:bash:runstate"
+    assert saved["commandResult"].startswith("Saving running configuration...")
+    assert client.post("/mgmt/tm/util/bash", {"command": "run",
+                                              "utilCmdArgs": "-c 'rm -rf /'"}).status_code == 400
+
+
+def test_sip_session_profiles_answer(rest: Client) -> None:
+    body = rest().ok("GET", "/mgmt/tm/ltm/message-routing/sip/profile/session/")
+    assert body["kind"] == "tm:ltm:message-routing:sip:profile:session:sessioncollectionstate"
+
+
+def test_a_token_works_only_on_the_device_that_issued_it(rest: Client) -> None:
+    a, b = rest("bigip-a.example.net"), rest("bigip-b.example.net", login=False)
+    token = a.session.headers["X-F5-Auth-Token"]
+    assert b.get("/mgmt/tm/sys", headers={"X-F5-Auth-Token": str(token)}).status_code == 401

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from simclient import Rest, active_groups, details, stat, sync_status
+from simclient import Rest, active_groups, details, error, stat, sync_status
 
 from f5ecmp.simulator.clock import FakeClock
 from f5ecmp.simulator.serve import SimServer
@@ -15,12 +15,6 @@ Client = Callable[..., Rest]
 A, B, C = "bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"
 SYNC = "https://localhost/mgmt/tm/cm/sync-status/0"
 SYNC_DETAILS = "https://localhost/mgmt/tm/cm/syncStatus/0/details"
-
-
-def error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def trust(client: Rest, peer: str, address: str, password: str = "admin") -> Any:

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from simclient import Rest
+from simclient import Rest, error
 
 Client = Callable[..., Rest]
 POOL = "/mgmt/tm/ltm/pool"
 NODE = "/mgmt/tm/ltm/node"
 VIRTUAL = "/mgmt/tm/ltm/virtual"
 VA = "/mgmt/tm/ltm/virtual-address"
-
-
-def error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def pool_and_virtual(client: Rest) -> None:

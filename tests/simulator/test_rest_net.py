@@ -6,17 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from simclient import Rest
+from simclient import Rest, error
 
 Client = Callable[..., Rest]
 VLAN = "/mgmt/tm/net/vlan"
 SELF = "/mgmt/tm/net/self"
-
-
-def error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def vlan_and_static(client: Rest, name: str = "external", prefix: str = "20.1.1") -> None:

@@ -212,6 +212,12 @@ def handle_save_config(ctx: Ctx) -> Response:
     return json_response(commands.save_config(ctx.dev, ctx.body()))
 
 
+def handle_bash(ctx: Ctx) -> Response:
+    if ctx.req.method != "POST":
+        raise errors.method_not_supported(ctx.req.method, "/tm/util/bash")
+    return json_response(commands.bash(ctx.app.cluster, ctx.dev, ctx.body()))
+
+
 def handle_self_allow(ctx: Ctx) -> Response:
     return json_response(
         {
