@@ -101,8 +101,10 @@ def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "tm:sys:config:savestate", **body}
 
 
-SAVE_OUTPUT = ("Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
-               "  /config/bigip_user.conf\n")
+SAVE_OUTPUT = (
+    "Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
+    "  /config/bigip_user.conf\n"
+)
 
 
 def bash(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, Any]:

@@ -409,8 +409,9 @@ def failover_not_active(tg: str) -> SimError:
 
 def simulator_fault(exc: Exception) -> SimError:
     """Not a device answer: the simulator itself failed on this request (a bug to report)."""
-    return SimError(500, f"f5ecmp simulator internal error: {type(exc).__name__}: {exc}",
-                    API_FRAMEWORK)
+    return SimError(
+        500, f"f5ecmp simulator internal error: {type(exc).__name__}: {exc}", API_FRAMEWORK
+    )
 
 
 def mcpd_lost() -> SimError:

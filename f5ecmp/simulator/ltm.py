@@ -18,20 +18,50 @@ if TYPE_CHECKING:
     from .device import Device
 
 MONITOR_TYPES = ("http", "https", "tcp", "gateway-icmp", "icmp", "udp")
-BUILTIN_MONITORS = {"http": "http", "https": "https", "tcp": "tcp",
-                    "gateway-icmp": "gateway_icmp", "icmp": "icmp", "udp": "udp"}
+BUILTIN_MONITORS = {
+    "http": "http",
+    "https": "https",
+    "tcp": "tcp",
+    "gateway-icmp": "gateway_icmp",
+    "icmp": "icmp",
+    "udp": "udp",
+}
 # Profile collection path → built-in profile name ([F] for tcp/http/fastL4/clientssl).
-BUILTIN_PROFILES = {"tcp": "tcp", "udp": "udp", "http": "http", "fastl4": "fastL4",
-                    "fasthttp": "fasthttp", "client-ssl": "clientssl",
-                    "server-ssl": "serverssl", "diameter": "diameter", "sip": "sip",
-                    "one-connect": "oneconnect"}
-LB_MODES = frozenset({
-    "round-robin", "ratio-member", "ratio-node", "ratio-session", "least-connections-member",
-    "least-connections-node", "least-sessions", "ratio-least-connections-member",
-    "ratio-least-connections-node", "observed-member", "observed-node", "predictive-member",
-    "predictive-node", "fastest-node", "fastest-app-response", "dynamic-ratio-member",
-    "dynamic-ratio-node", "weighted-least-connections-member",
-    "weighted-least-connections-node"})
+BUILTIN_PROFILES = {
+    "tcp": "tcp",
+    "udp": "udp",
+    "http": "http",
+    "fastl4": "fastL4",
+    "fasthttp": "fasthttp",
+    "client-ssl": "clientssl",
+    "server-ssl": "serverssl",
+    "diameter": "diameter",
+    "sip": "sip",
+    "one-connect": "oneconnect",
+}
+LB_MODES = frozenset(
+    {
+        "round-robin",
+        "ratio-member",
+        "ratio-node",
+        "ratio-session",
+        "least-connections-member",
+        "least-connections-node",
+        "least-sessions",
+        "ratio-least-connections-member",
+        "ratio-least-connections-node",
+        "observed-member",
+        "observed-node",
+        "predictive-member",
+        "predictive-node",
+        "fastest-node",
+        "fastest-app-response",
+        "dynamic-ratio-member",
+        "dynamic-ratio-node",
+        "weighted-least-connections-member",
+        "weighted-least-connections-node",
+    }
+)
 MONITOR_WORDS = frozenset({"and", "min", "of", "{", "}"})
 MEMBER_STATES = {"user-up": "unchecked", "user-down": "user-down"}
 MEMBER_SESSIONS = frozenset({"user-enabled", "user-disabled", "monitor-enabled"})
@@ -42,18 +72,33 @@ class MonitorRules(Rules):
 
     optional = frozenset({"description", "defaultsFrom", "send", "recv", "recvDisable"})
     switches = frozenset({"reverse", "transparent", "manualResume", "adaptive"})
-    ranges = table({"interval": (1, 86400), "timeout": (1, 86400), "timeUntilUp": (0, 86400),
-              "upInterval": (0, 86400)})
+    ranges = table(
+        {
+            "interval": (1, 86400),
+            "timeout": (1, 86400),
+            "timeUntilUp": (0, 86400),
+            "upInterval": (0, 86400),
+        }
+    )
     synced = True
 
     def __init__(self, monitor_type: str) -> None:
-        self.kind = Kind(f"ltm/monitor/{monitor_type}", "monitor",
-                         refs={"defaultsFrom": f"ltm/monitor/{monitor_type}"})
+        self.kind = Kind(
+            f"ltm/monitor/{monitor_type}",
+            "monitor",
+            refs={"defaultsFrom": f"ltm/monitor/{monitor_type}"},
+        )
         self.monitor_type = monitor_type
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        props: dict[str, Any] = {"destination": "*:*", "interval": 5, "manualResume": "disabled",
-                                 "timeUntilUp": 0, "timeout": 16, "upInterval": 0}
+        props: dict[str, Any] = {
+            "destination": "*:*",
+            "interval": 5,
+            "manualResume": "disabled",
+            "timeUntilUp": 0,
+            "timeout": 16,
+            "upInterval": 0,
+        }
         if self.monitor_type in ("http", "https", "tcp"):
             props.update({"reverse": "disabled", "transparent": "disabled"})
         if self.monitor_type in ("http", "https"):
@@ -100,8 +145,11 @@ class ProfileRules(Rules):
 def monitor_names(text: str) -> list[str]:
     """`/Common/http and /Common/tcp`, `min 1 of { http tcp }` → full paths."""
     tokens = [t for t in re.split(r"[\s{}]+", text) if t]
-    return [names.full_path(t) for t in tokens
-            if t not in MONITOR_WORDS and not t.isdigit() and t not in ("default", "none")]
+    return [
+        names.full_path(t)
+        for t in tokens
+        if t not in MONITOR_WORDS and not t.isdigit() and t not in ("default", "none")
+    ]
 
 
 def monitor_rule(dev: Device, value: Any) -> str | None:
@@ -128,16 +176,29 @@ class NodeRules(Rules):
     derived = frozenset({"ephemeral"})
     immutable = frozenset({"address"})
     enums = table({"session": MEMBER_SESSIONS})
-    ranges = table({"connectionLimit": (0, 2147483647), "ratio": (1, 65535),
-              "dynamicRatio": (1, 65535)})
+    ranges = table(
+        {"connectionLimit": (0, 2147483647), "ratio": (1, 65535), "dynamicRatio": (1, 65535)}
+    )
     synced = True
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"connectionLimit": 0, "dynamicRatio": 1, "ephemeral": "false",
-                "fqdn": {"addressFamily": "ipv4", "autopopulate": "disabled",
-                         "downInterval": 5, "interval": "3600"},
-                "logging": "disabled", "monitor": "default", "rateLimit": "disabled",
-                "ratio": 1, "session": "user-enabled", "state": "unchecked"}
+        return {
+            "connectionLimit": 0,
+            "dynamicRatio": 1,
+            "ephemeral": "false",
+            "fqdn": {
+                "addressFamily": "ipv4",
+                "autopopulate": "disabled",
+                "downInterval": 5,
+                "interval": "3600",
+            },
+            "logging": "disabled",
+            "monitor": "default",
+            "rateLimit": "disabled",
+            "ratio": 1,
+            "session": "user-enabled",
+            "state": "unchecked",
+        }
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "address":
@@ -153,8 +214,9 @@ class NodeRules(Rules):
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         fqdn_in = body.get("fqdn")
-        super().apply(dev, obj, {k: v for k, v in body.items() if k not in ("fqdn", "monitor")},
-                      creating)
+        super().apply(
+            dev, obj, {k: v for k, v in body.items() if k not in ("fqdn", "monitor")}, creating
+        )
         if "monitor" in body:
             obj.props["monitor"] = monitor_rule(dev, body["monitor"]) or "default"
         if fqdn_in is not None:
@@ -181,8 +243,11 @@ def merge_fqdn(obj: Obj, value: Any, creating: bool) -> dict[str, Any]:
     for key, item in value.items():
         if key not in ("tmName", "autopopulate", "addressFamily", "interval", "downInterval"):
             raise errors.unexpected_property("/ltm/node/fqdn/", key, item)
-        if not creating and key in ("autopopulate", "addressFamily", "tmName") \
-                and fqdn.get(key) != item:
+        if (
+            not creating
+            and key in ("autopopulate", "addressFamily", "tmName")
+            and fqdn.get(key) != item
+        ):
             raise errors.immutable_property("Node", obj.full_path, f"fqdn.{key}")
         fqdn[key] = item
     if fqdn["autopopulate"] not in ("enabled", "disabled"):
@@ -204,27 +269,52 @@ class PoolRules(Rules):
     kind = Kind("ltm/pool", "Pool", subcollections=("members",))
     optional = frozenset({"description", "monitor", "metadata"})
     input_only = frozenset({"members"})
-    enums = table({"loadBalancingMode": LB_MODES,
-             "minUpMembersAction": frozenset({"failover", "reboot", "restart-all"}),
-             "serviceDownAction": frozenset({"none", "reset", "drop", "reselect"}),
-             "allowNat": frozenset({"yes", "no"}), "allowSnat": frozenset({"yes", "no"})})
-    switches = frozenset({"minUpMembersChecking", "queueOnConnectionLimit",
-                          "ignorePersistedWeight"})
-    ranges = table({"minActiveMembers": (0, 65535), "minUpMembers": (0, 65535),
-              "slowRampTime": (0, 65535), "reselectTries": (0, 65535),
-              "queueDepthLimit": (0, 2147483647), "queueTimeLimit": (0, 2147483647)})
+    enums = table(
+        {
+            "loadBalancingMode": LB_MODES,
+            "minUpMembersAction": frozenset({"failover", "reboot", "restart-all"}),
+            "serviceDownAction": frozenset({"none", "reset", "drop", "reselect"}),
+            "allowNat": frozenset({"yes", "no"}),
+            "allowSnat": frozenset({"yes", "no"}),
+        }
+    )
+    switches = frozenset(
+        {"minUpMembersChecking", "queueOnConnectionLimit", "ignorePersistedWeight"}
+    )
+    ranges = table(
+        {
+            "minActiveMembers": (0, 65535),
+            "minUpMembers": (0, 65535),
+            "slowRampTime": (0, 65535),
+            "reselectTries": (0, 65535),
+            "queueDepthLimit": (0, 2147483647),
+            "queueTimeLimit": (0, 2147483647),
+        }
+    )
     child_type_names = table({"members": "Pool Member"})
     synced = True
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"allowNat": "yes", "allowSnat": "yes", "ignorePersistedWeight": "disabled",
-                "ipTosToClient": "pass-through", "ipTosToServer": "pass-through",
-                "linkQosToClient": "pass-through", "linkQosToServer": "pass-through",
-                "loadBalancingMode": "round-robin", "minActiveMembers": 0, "minUpMembers": 0,
-                "minUpMembersAction": "failover", "minUpMembersChecking": "disabled",
-                "queueDepthLimit": 0, "queueOnConnectionLimit": "disabled",
-                "queueTimeLimit": 0, "reselectTries": 0, "serviceDownAction": "none",
-                "slowRampTime": 10}
+        return {
+            "allowNat": "yes",
+            "allowSnat": "yes",
+            "ignorePersistedWeight": "disabled",
+            "ipTosToClient": "pass-through",
+            "ipTosToServer": "pass-through",
+            "linkQosToClient": "pass-through",
+            "linkQosToServer": "pass-through",
+            "loadBalancingMode": "round-robin",
+            "minActiveMembers": 0,
+            "minUpMembers": 0,
+            "minUpMembersAction": "failover",
+            "minUpMembersChecking": "disabled",
+            "queueDepthLimit": 0,
+            "queueOnConnectionLimit": "disabled",
+            "queueTimeLimit": 0,
+            "reselectTries": 0,
+            "serviceDownAction": "none",
+            "slowRampTime": 10,
+        }
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         super().apply(dev, obj, {k: v for k, v in body.items() if k != "monitor"}, creating)
@@ -249,9 +339,13 @@ class PoolRules(Rules):
         child = Obj("ltm/pool/members", key, member_defaults())
         child.props["address"] = member_address(dev, node, member)
         parent.children.setdefault(sub, {})[key] = child
-        self.modify_child(dev, parent, sub, child,
-                          {k: v for k, v in member.items() if k not in ("name", "address",
-                                                                        "partition")})
+        self.modify_child(
+            dev,
+            parent,
+            sub,
+            child,
+            {k: v for k, v in member.items() if k not in ("name", "address", "partition")},
+        )
         return child
 
     def modify_child(
@@ -259,8 +353,19 @@ class PoolRules(Rules):
     ) -> None:
         node_rules = NodeRules()
         for key, value in body.items():
-            if key in ("kind", "selfLink", "generation", "fullPath", "nameReference", "name",
-                       "partition", "address", "ephemeral", "inheritProfile", "profiles"):
+            if key in (
+                "kind",
+                "selfLink",
+                "generation",
+                "fullPath",
+                "nameReference",
+                "name",
+                "partition",
+                "address",
+                "ephemeral",
+                "inheritProfile",
+                "profiles",
+            ):
                 continue
             if key == "monitor":
                 child.props["monitor"] = monitor_rule(dev, value) or "default"
@@ -286,8 +391,10 @@ class PoolRules(Rules):
             if dev.store.get("ltm/node", node_path) is None:
                 body: dict[str, Any] = {"name": node_path}
                 if member.props["fqdn"].get("tmName"):
-                    body["fqdn"] = {"tmName": member.props["fqdn"]["tmName"],
-                                    "autopopulate": member.props["fqdn"]["autopopulate"]}
+                    body["fqdn"] = {
+                        "tmName": member.props["fqdn"]["tmName"],
+                        "autopopulate": member.props["fqdn"]["autopopulate"],
+                    }
                 else:
                     body["address"] = member.props["address"]
                 dev.create("ltm/node", body)
@@ -299,11 +406,21 @@ class PoolRules(Rules):
 
 
 def member_defaults() -> dict[str, Any]:
-    return {"address": "", "connectionLimit": 0, "dynamicRatio": 1, "ephemeral": "false",
-            "fqdn": {"autopopulate": "disabled"}, "inheritProfile": "enabled",
-            "logging": "disabled", "monitor": "default", "priorityGroup": 0,
-            "rateLimit": "disabled", "ratio": 1, "session": "user-enabled",
-            "state": "unchecked"}
+    return {
+        "address": "",
+        "connectionLimit": 0,
+        "dynamicRatio": 1,
+        "ephemeral": "false",
+        "fqdn": {"autopopulate": "disabled"},
+        "inheritProfile": "enabled",
+        "logging": "disabled",
+        "monitor": "default",
+        "priorityGroup": 0,
+        "rateLimit": "disabled",
+        "ratio": 1,
+        "session": "user-enabled",
+        "state": "unchecked",
+    }
 
 
 def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
@@ -327,5 +444,6 @@ RULES: tuple[Rules, ...] = (
     *(ProfileRules(f"ltm/profile/{t}") for t in BUILTIN_PROFILES),
     # Read by Ansible's virtual-server module on 14.0+ to detect SIP virtuals [C].
     ProfileRules("ltm/message-routing/sip/profile/session"),
-    NodeRules(), PoolRules(),
+    NodeRules(),
+    PoolRules(),
 )

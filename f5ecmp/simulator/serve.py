@@ -58,8 +58,9 @@ def default_credentials(env: Mapping[str, str] | None = None) -> tuple[str, str]
     return env.get("F5_USER") or "admin", env.get("F5_PASSWORD") or "admin"
 
 
-def bind_plan(cluster: Cluster, port_base: int | None, ephemeral: bool) -> dict[str, tuple[
-        str, int]]:
+def bind_plan(
+    cluster: Cluster, port_base: int | None, ephemeral: bool
+) -> dict[str, tuple[str, int]]:
     """Listen address of every device (see the module docstring)."""
     plan: dict[str, tuple[str, int]] = {}
     next_port = DEFAULT_PORT_BASE if port_base is None else port_base
@@ -111,8 +112,13 @@ class SimServer:
 
 
 @contextlib.contextmanager
-def serve(cluster: Cluster, *, port_base: int | None = None, ephemeral_ports: bool = False,
-          tls_dir: Path | None = None) -> Iterator[SimServer]:
+def serve(
+    cluster: Cluster,
+    *,
+    port_base: int | None = None,
+    ephemeral_ports: bool = False,
+    tls_dir: Path | None = None,
+) -> Iterator[SimServer]:
     """Serve `cluster` in-process; yields the running `SimServer` (endpoints, faults, stats).
 
     `ephemeral_ports` binds every device on a free port (for tests that run side by side).
@@ -126,17 +132,23 @@ def serve(cluster: Cluster, *, port_base: int | None = None, ephemeral_ports: bo
         ca = CertificateAuthority(workdir)
         urls: dict[str, str] = {}
         for index, (name, (host, port)) in enumerate(
-                bind_plan(cluster, port_base, ephemeral_ports).items()):
+            bind_plan(cluster, port_base, ephemeral_ports).items()
+        ):
             check_loopback(host)
             dev = cluster.device(name)
-            cert = ca.issue(f"device-{index}", [name, "localhost"],
-                            [ipaddress.ip_address(host), dev.mgmt])
+            cert = ca.issue(
+                f"device-{index}", [name, "localhost"], [ipaddress.ip_address(host), dev.mgmt]
+            )
             listener = DeviceListener(host, port, app, name, cert)
             listeners.append(listener)
             urls[name] = url_for(host, listener.port)
         for listener in listeners:
-            threading.Thread(target=listener.serve_forever, name=listener.device,
-                             kwargs={"poll_interval": 0.05}, daemon=True).start()
+            threading.Thread(
+                target=listener.serve_forever,
+                name=listener.device,
+                kwargs={"poll_interval": 0.05},
+                daemon=True,
+            ).start()
             running.append(listener)
         yield SimServer(cluster, app, Endpoints(ca.bundle, urls))
     finally:
@@ -171,8 +183,9 @@ def run_serve(
     `bigip-1..N.example.net` when there is no playbook. Prints nothing: `on_ready` receives the
     endpoints once every listener is up (and the endpoints file written).
     """
-    cluster = build_cluster(devices, count, version, credentials or default_credentials(),
-                            timing or Timing())
+    cluster = build_cluster(
+        devices, count, version, credentials or default_credentials(), timing or Timing()
+    )
     stop = stop or threading.Event()
     with serve(cluster, port_base=port_base) as server:
         if latency_ms:
@@ -190,11 +203,17 @@ def run_serve(
         return server.endpoints
 
 
-def build_cluster(devices: Sequence[DeviceSpec] | None, count: int | None, version: str,
-                  credentials: tuple[str, str], timing: Timing) -> Cluster:
+def build_cluster(
+    devices: Sequence[DeviceSpec] | None,
+    count: int | None,
+    version: str,
+    credentials: tuple[str, str],
+    timing: Timing,
+) -> Cluster:
     if devices is None:
-        return Cluster.from_count(count or 3, version=version, credentials=credentials,
-                                  timing=timing)
+        return Cluster.from_count(
+            count or 3, version=version, credentials=credentials, timing=timing
+        )
     chosen = list(devices)
     if count is not None:
         if not 1 <= count <= len(chosen):

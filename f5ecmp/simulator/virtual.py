@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 IP_PROTOCOLS = {6: "tcp", 17: "udp", 132: "sctp", 1: "icmp", 0: "any"}
 PROTOCOL_NAMES = frozenset({"tcp", "udp", "sctp", "icmp", "any", "ipv6-icmp", "gre"})
 DEFAULT_PROFILE = {"tcp": "/Common/tcp", "udp": "/Common/udp"}
-TYPE_FLAGS = frozenset({"ipForward", "l2Forward", "stateless", "reject", "dhcpRelay",
-                        "internal"})
+TYPE_FLAGS = frozenset({"ipForward", "l2Forward", "stateless", "reject", "dhcpRelay", "internal"})
 BOOL_KEYS = frozenset({"enabled", "disabled", "vlansEnabled", "vlansDisabled"}) | TYPE_FLAGS
 SNAT_TYPES = frozenset({"automap", "none", "snat", "lsn"})
 HOST_MASK_V4 = "255.255.255.255"
@@ -43,39 +42,105 @@ def iso_now(dev: Device) -> str:
 class VirtualRules(Rules):
     """`ltm/virtual`: destination `/Common/<ip>:<port>`, pool, profiles, SNAT, mirroring."""
 
-    kind = Kind("ltm/virtual", "Virtual Server",
-                refs={"pool": "ltm/pool", "vlans": "net/vlan", "rules": "ltm/rule"},
-                subcollections=("policies", "profiles"))
-    optional = frozenset({"description", "pool", "metadata", "vlans", "rules",
-                          "vlansEnabled", "disabled", "destination"}) | TYPE_FLAGS
+    kind = Kind(
+        "ltm/virtual",
+        "Virtual Server",
+        refs={"pool": "ltm/pool", "vlans": "net/vlan", "rules": "ltm/rule"},
+        subcollections=("policies", "profiles"),
+    )
+    optional = (
+        frozenset(
+            {
+                "description",
+                "pool",
+                "metadata",
+                "vlans",
+                "rules",
+                "vlansEnabled",
+                "disabled",
+                "destination",
+            }
+        )
+        | TYPE_FLAGS
+    )
     input_only = frozenset({"profiles", "policies"})
-    derived = frozenset({"vsIndex", "creationTime", "lastModifiedTime", "addressStatus",
-                         "cmpEnabled", "synCookieStatus", "gtmScore"})
-    switches = frozenset({"mirror", "translateAddress", "translatePort", "nat64",
-                          "mobileAppTunnel", "rateLimit", "evictionProtected",
-                          "serversslUseSni"})
-    enums = table({"autoLasthop": frozenset({"default", "enabled", "disabled"}),
-             "sourcePort": frozenset({"preserve", "preserve-strict", "change"}),
-             "rateLimitMode": frozenset({"object", "object-source", "object-destination",
-                                         "object-source-destination", "destination", "source",
-                                         "source-destination"}),
-             "serviceDownImmediateAction": frozenset({"none", "drop", "reset"})})
-    ranges = table({"connectionLimit": (0, 2147483647), "rateLimitDstMask": (0, 128),
-              "rateLimitSrcMask": (0, 128)})
+    derived = frozenset(
+        {
+            "vsIndex",
+            "creationTime",
+            "lastModifiedTime",
+            "addressStatus",
+            "cmpEnabled",
+            "synCookieStatus",
+            "gtmScore",
+        }
+    )
+    switches = frozenset(
+        {
+            "mirror",
+            "translateAddress",
+            "translatePort",
+            "nat64",
+            "mobileAppTunnel",
+            "rateLimit",
+            "evictionProtected",
+            "serversslUseSni",
+        }
+    )
+    enums = table(
+        {
+            "autoLasthop": frozenset({"default", "enabled", "disabled"}),
+            "sourcePort": frozenset({"preserve", "preserve-strict", "change"}),
+            "rateLimitMode": frozenset(
+                {
+                    "object",
+                    "object-source",
+                    "object-destination",
+                    "object-source-destination",
+                    "destination",
+                    "source",
+                    "source-destination",
+                }
+            ),
+            "serviceDownImmediateAction": frozenset({"none", "drop", "reset"}),
+        }
+    )
+    ranges = table(
+        {
+            "connectionLimit": (0, 2147483647),
+            "rateLimitDstMask": (0, 128),
+            "rateLimitSrcMask": (0, 128),
+        }
+    )
     child_type_names = table({"profiles": "profile", "policies": "policy"})
     synced = True
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
         props: dict[str, Any] = {
-            "addressStatus": "yes", "autoLasthop": "default", "cmpEnabled": "yes",
-            "connectionLimit": 0, "enabled": True, "gtmScore": 0, "ipProtocol": "tcp",
-            "mask": HOST_MASK_V4, "mirror": "disabled", "mobileAppTunnel": "disabled",
-            "nat64": "disabled", "rateLimit": "disabled", "rateLimitDstMask": 0,
-            "rateLimitMode": "object", "rateLimitSrcMask": 0,
-            "serviceDownImmediateAction": "none", "source": "0.0.0.0/0",
-            "sourceAddressTranslation": {"type": "none"}, "sourcePort": "preserve",
-            "synCookieStatus": "not-activated", "translateAddress": "enabled",
-            "translatePort": "enabled", "vlansDisabled": True, "vsIndex": 0,
+            "addressStatus": "yes",
+            "autoLasthop": "default",
+            "cmpEnabled": "yes",
+            "connectionLimit": 0,
+            "enabled": True,
+            "gtmScore": 0,
+            "ipProtocol": "tcp",
+            "mask": HOST_MASK_V4,
+            "mirror": "disabled",
+            "mobileAppTunnel": "disabled",
+            "nat64": "disabled",
+            "rateLimit": "disabled",
+            "rateLimitDstMask": 0,
+            "rateLimitMode": "object",
+            "rateLimitSrcMask": 0,
+            "serviceDownImmediateAction": "none",
+            "source": "0.0.0.0/0",
+            "sourceAddressTranslation": {"type": "none"},
+            "sourcePort": "preserve",
+            "synCookieStatus": "not-activated",
+            "translateAddress": "enabled",
+            "translatePort": "enabled",
+            "vlansDisabled": True,
+            "vsIndex": 0,
         }
         if dev.version_at_least(14, 1):
             props.update({"creationTime": "", "lastModifiedTime": ""})
@@ -161,8 +226,10 @@ class VirtualRules(Rules):
         if obj.props.get("rules"):
             raise errors.reference_missing("iRule", str(obj.props["rules"][0]))
         target = names.parse_destination(obj.props["destination"])
-        if not names.is_ip(target.address) and \
-                dev.store.get("ltm/virtual-address", names.full_path(target.address)) is None:
+        if (
+            not names.is_ip(target.address)
+            and dev.store.get("ltm/virtual-address", names.full_path(target.address)) is None
+        ):
             raise errors.reference_missing("Virtual Address", names.full_path(target.address))
         if obj.props["mask"] == HOST_MASK_V4 and ":" in target.address:
             obj.props["mask"] = HOST_MASK_V6
@@ -170,8 +237,7 @@ class VirtualRules(Rules):
     def after_write(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         target = names.parse_destination(obj.props["destination"])
         if names.is_ip(target.address) and virtual_address_of(dev, obj) is None:
-            dev.create("ltm/virtual-address", {"name": target.address,
-                                               "address": target.address})
+            dev.create("ltm/virtual-address", {"name": target.address, "address": target.address})
         if old is not None and old.props.get("destination") != obj.props["destination"]:
             self.after_delete(dev, old)
 
@@ -210,25 +276,40 @@ class VirtualAddressRules(Rules):
     """`ltm/virtual-address`: named by its IP; `enabled` is "yes"/"no" here (not a boolean);
     ARP and spanning cannot both be on; address and mask are fixed at creation [F][C]."""
 
-    kind = Kind("ltm/virtual-address", "Virtual Address",
-                refs={"trafficGroup": "cm/traffic-group"})
+    kind = Kind("ltm/virtual-address", "Virtual Address", refs={"trafficGroup": "cm/traffic-group"})
     optional = frozenset({"description", "address", "metadata"})
     derived = frozenset({"floating", "unit", "inheritedTrafficGroup"})
     immutable = frozenset({"address", "mask"})
     switches = frozenset({"arp", "spanning"})
     string_bools = frozenset({"autoDelete"})
-    enums = table({"icmpEcho": frozenset({"enabled", "disabled", "selective"}),
-             "routeAdvertisement": frozenset({"disabled", "enabled", "selective", "always",
-                                              "any", "all"}),
-             "serverScope": frozenset({"any", "all", "none"})})
+    enums = table(
+        {
+            "icmpEcho": frozenset({"enabled", "disabled", "selective"}),
+            "routeAdvertisement": frozenset(
+                {"disabled", "enabled", "selective", "always", "any", "all"}
+            ),
+            "serverScope": frozenset({"any", "all", "none"}),
+        }
+    )
     ranges = table({"connectionLimit": (0, 2147483647)})
     synced = True
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        return {"arp": "enabled", "autoDelete": "true", "connectionLimit": 0, "enabled": "yes",
-                "floating": "enabled", "icmpEcho": "enabled", "inheritedTrafficGroup": "false",
-                "mask": HOST_MASK_V4, "routeAdvertisement": "disabled", "serverScope": "any",
-                "spanning": "disabled", "trafficGroup": "/Common/traffic-group-1", "unit": 1}
+        return {
+            "arp": "enabled",
+            "autoDelete": "true",
+            "connectionLimit": 0,
+            "enabled": "yes",
+            "floating": "enabled",
+            "icmpEcho": "enabled",
+            "inheritedTrafficGroup": "false",
+            "mask": HOST_MASK_V4,
+            "routeAdvertisement": "disabled",
+            "serverScope": "any",
+            "spanning": "disabled",
+            "trafficGroup": "/Common/traffic-group-1",
+            "unit": 1,
+        }
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "enabled":
@@ -269,8 +350,9 @@ class VirtualAddressRules(Rules):
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for virtual in dev.store.items("ltm/virtual"):
             if virtual_address_of(dev, virtual) is obj:
-                raise errors.in_use("Virtual Address", obj.full_path, "Virtual Server",
-                                    virtual.full_path)
+                raise errors.in_use(
+                    "Virtual Address", obj.full_path, "Virtual Server", virtual.full_path
+                )
 
 
 RULES: tuple[Rules, ...] = (VirtualRules(), VirtualAddressRules())

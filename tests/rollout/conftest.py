@@ -12,13 +12,12 @@ import pytest
 from f5ecmp.client import RetryPolicy
 from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.rollout import Rollout
-from f5ecmp.runner import RunResult, Runner, StepResult
+from f5ecmp.runner import Runner, RunResult, StepResult
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.simulator import Timing
 from f5ecmp.steps.registry import Context
 from f5ecmp.steps.waits import Waiter
 from tests.conftest import SEED
-
 
 QUICK_RETRY = RetryPolicy(attempts=3, total_s=5, initial_s=0.001, max_wait_s=0.002, jitter_s=0)
 

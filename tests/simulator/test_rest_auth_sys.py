@@ -202,12 +202,17 @@ def test_basic_header_that_is_not_base64(rest: Client) -> None:
 
 def test_bash_runs_the_tmsh_commands_clients_send(rest: Client) -> None:
     client = rest()
-    saved = client.ok("POST", "/mgmt/tm/util/bash",
-                      {"command": "run", "utilCmdArgs": '-c "tmsh save sys config"'})
+    saved = client.ok(
+        "POST", "/mgmt/tm/util/bash", {"command": "run", "utilCmdArgs": '-c "tmsh save sys config"'}
+    )
     assert saved["kind"] == "tm:util:bash:runstate"
     assert saved["commandResult"].startswith("Saving running configuration...")
-    assert client.post("/mgmt/tm/util/bash", {"command": "run",
-                                              "utilCmdArgs": "-c 'rm -rf /'"}).status_code == 400
+    assert (
+        client.post(
+            "/mgmt/tm/util/bash", {"command": "run", "utilCmdArgs": "-c 'rm -rf /'"}
+        ).status_code
+        == 400
+    )
 
 
 def test_sip_session_profiles_answer(rest: Client) -> None:

@@ -68,8 +68,15 @@ class SimApp:
             return admin.handle(self, req)
         started, wall = self.cluster.clock.now(), time.perf_counter()
         response = self._serve(device, req)
-        self.metrics.record(device, req.method, req.path, 0 if response.drop else response.status,
-                            started, time.perf_counter() - wall, req.path == LOGIN)
+        self.metrics.record(
+            device,
+            req.method,
+            req.path,
+            0 if response.drop else response.status,
+            started,
+            time.perf_counter() - wall,
+            req.path == LOGIN,
+        )
         return response
 
     def _serve(self, device: str, req: Request) -> Response:
@@ -95,16 +102,25 @@ class SimApp:
                 if req.path != LOGIN:
                     authenticate(ctx)
                 coordination = req.headers.get(COORDINATION_HEADER)
-                if coordination and req.is_write and not req.path.startswith(
-                        "/mgmt/tm/transaction"):
+                if (
+                    coordination
+                    and req.is_write
+                    and not req.path.startswith("/mgmt/tm/transaction")
+                ):
                     return queue(ctx, self.transactions, coordination)
                 return self.dispatch(ctx)
             except errors.SimError as exc:
                 return self.error(exc, req)
             except errors.BasicAuthRequired:
-                return Response(401, errors.BasicAuthRequired.HTML.encode(), HTML,
-                                [("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
-                                 ("Server", "Apache")])
+                return Response(
+                    401,
+                    errors.BasicAuthRequired.HTML.encode(),
+                    HTML,
+                    [
+                        ("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
+                        ("Server", "Apache"),
+                    ],
+                )
             except Exception as exc:  # a simulator bug: answer it, do not hang up
                 return self.error(errors.simulator_fault(exc), req)
 

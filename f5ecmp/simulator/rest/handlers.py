@@ -47,7 +47,7 @@ def handle_config(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
         return handle_object(ctx, rules, path)
     sub = rest[1]
     if sub not in rules.kind.subcollections or len(rest) > 3:
-        raise errors.uri_not_registered(ctx.req.path[len("/mgmt"):])
+        raise errors.uri_not_registered(ctx.req.path[len("/mgmt") :])
     if len(rest) == 2:
         return handle_children(ctx, rules, path, sub)
     return handle_child(ctx, rules, path, sub, child_name(sub, rest[2]))
@@ -89,7 +89,7 @@ def page(ctx: Ctx, items: list[Any]) -> list[Any]:
     top = ctx.req.query.get("$top")
     start = int(skip) if skip and skip.isdigit() else 0
     items = items[start:]
-    return items[:int(top)] if top and top.isdigit() else items
+    return items[: int(top)] if top and top.isdigit() else items
 
 
 # --- objects --------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def one(ctx: Ctx, item: dict[str, Any]) -> Response:
 def handle_singleton(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
     kind = rules.kind.path
     if rest:
-        raise errors.uri_not_registered(ctx.req.path[len("/mgmt"):])
+        raise errors.uri_not_registered(ctx.req.path[len("/mgmt") :])
     if ctx.req.method == "GET":
         obj = ctx.dev.get(kind, "")
     elif ctx.req.method in ("PATCH", "PUT"):
@@ -133,16 +133,21 @@ def handle_singleton(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
 def handle_children(ctx: Ctx, rules: Rules, path: str, sub: str) -> Response:
     parent = ctx.dev.get(rules.kind.path, path)
     if ctx.req.method == "GET":
-        items = [render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view)
-                 for c in page(ctx, parent.child_list(sub))]
+        items = [
+            render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view)
+            for c in page(ctx, parent.child_list(sub))
+        ]
         out = collection(f"{rules.kind.path}/{sub}", ctx.view, items)
         out["selfLink"] = ctx.view.link(f"{object_path(rules.kind, parent)}/{sub}", top=True)
         return json_response(out)
     if ctx.req.method == "POST":
         child = ctx.dev.write_child(rules.kind.path, path, sub, "POST", body=ctx.body())
         assert child is not None
-        return json_response(render_child(ctx.dev, rules.kind, ctx.dev.get(rules.kind.path, path),
-                                          sub, child, ctx.view))
+        return json_response(
+            render_child(
+                ctx.dev, rules.kind, ctx.dev.get(rules.kind.path, path), sub, child, ctx.view
+            )
+        )
     raise errors.method_not_supported(ctx.req.method, f"/tm/{rules.kind.path}/{sub}")
 
 
@@ -154,8 +159,9 @@ def handle_child(ctx: Ctx, rules: Rules, path: str, sub: str, key: str) -> Respo
         parent = ctx.dev.get(rules.kind.path, path)
         child = find_child(rules, parent, sub, key)
     else:
-        result = ctx.dev.write_child(rules.kind.path, path, sub, method, key,
-                                     None if method == "DELETE" else ctx.body())
+        result = ctx.dev.write_child(
+            rules.kind.path, path, sub, method, key, None if method == "DELETE" else ctx.body()
+        )
         if result is None:
             return empty_response()
         child = result
