@@ -244,7 +244,33 @@ def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt 
         print_history(out, runs)
 
 
+def status(
+    playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
+    ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
+    read_timeout: ReadTimeout = 60.0, as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Show sync and failover state, where each traffic group runs, and the virtual address;
+    exit 1 when anything is unhealthy."""
+    from f5ecmp.health import cluster_health
+    from f5ecmp.render_run import print_health
+
+    out, errors = output_console(), error_console()
+    pb = _load(playbook, errors)
+    settings = _settings(
+        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True
+    )
+    _notes(errors, settings)
+    with _session(pb, settings, errors) as session:
+        health = cluster_health(pb, session.clients)
+    if as_json:
+        typer.echo(json.dumps(health.as_dict(), indent=2))
+    else:
+        print_health(out, health)
+    raise typer.Exit(0 if health.healthy else 1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(plan)
     app.command()(apply)
+    app.command()(status)
     app.command()(history)

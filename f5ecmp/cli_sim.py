@@ -66,7 +66,11 @@ def serve(
     ] = None,
 ) -> None:
     """Serve simulated BIG-IPs over HTTPS on loopback until Ctrl-C."""
-    from f5ecmp.simulator import LoopbackOnly, run_serve
+    from f5ecmp.simulator import LoopbackOnly, Timing, run_serve
+
+    timings = {"realistic": Timing(), "rehearsal": Timing.rehearsal(), "instant": Timing.instant()}
+    if timing not in timings:
+        raise typer.BadParameter(f"one of {', '.join(timings)}", param_hint="--timing")
 
     errors, out = error_console(), output_console()
     specs = None
@@ -93,6 +97,7 @@ def serve(
         run_serve(
             specs, count=devices, port_base=port_base, credentials=_credentials(credentials),
             latency_ms=latency_ms, version=version, endpoints_out=endpoints_out, on_ready=ready,
+            timing=timings[timing],
         )  # fmt: skip
     except (LoopbackOnly, ValueError, OSError) as exc:
         print_error(errors, str(exc))

@@ -203,3 +203,32 @@ def print_history(console: Console, runs: list[Run]) -> None:
     for run in runs:
         if run.problem:
             console.print(Text(f"warning: {run.problem}", style="yellow"))
+
+
+def print_health(console: Console, health: Any) -> None:
+    devices = Table(title="Devices", title_justify="left")
+    for column in ("device", "reachable", "version", "sync status", "failover", "virtual address"):
+        devices.add_column(column)
+    for d in health.devices:
+        va = f"spanning {d.spanning}, ARP {d.arp}" if d.reachable else ""
+        devices.add_row(
+            d.name,
+            "yes" if d.reachable else Text("no", style="red"),
+            d.version,
+            d.sync,
+            d.failover,
+            va,
+        )
+    console.print(devices)
+    groups = Table(title="Traffic groups", title_justify="left")
+    for column in ("traffic group", "active on", "next active", "belongs on"):
+        groups.add_column(column)
+    for g in health.groups:
+        groups.add_row(g.name, ", ".join(g.active) or "-", ", ".join(g.next_active) or "-", g.owner)
+    console.print(groups)
+    if health.healthy:
+        console.print(Text("Healthy.", style="bold green"))
+    else:
+        console.print(Text("Unhealthy:", style="bold red"))
+        for problem in health.problems:
+            console.print(f"  - {problem}")

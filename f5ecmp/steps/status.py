@@ -90,11 +90,16 @@ def version(answer: Any) -> str:
 
 def traffic_group_states(answer: Any) -> dict[str, dict[str, str]]:
     """Traffic group → device → failover state, from ``cm/traffic-group/stats``."""
+    return traffic_group_field(answer, "failoverState")
+
+
+def traffic_group_field(answer: Any, key: str) -> dict[str, dict[str, str]]:
+    """Traffic group → device → one field (``failoverState``, ``nextActive``) of the stats."""
     out: dict[str, dict[str, str]] = {}
     for entry in _entries(answer).values():
         fields = _entries(entry)
         group = _text(fields, "trafficGroup").rsplit("/", 1)[-1]
         device = _text(fields, "deviceName").rsplit("/", 1)[-1]
         if group and device:
-            out.setdefault(group, {})[device] = _text(fields, "failoverState")
+            out.setdefault(group, {})[device] = _text(fields, key)
     return out

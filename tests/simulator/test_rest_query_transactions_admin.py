@@ -140,19 +140,22 @@ def test_stats_count_reads_writes_and_logins(rest: Client, served: SimServer) ->
     client.ok("POST", VLAN, {"name": "v"})
     client.ok("PATCH", f"{VLAN}/v", {"mtu": 9000})
     client.delete(f"{VLAN}/v")
+    token = client.session.headers["X-F5-Auth-Token"]
+    client.ok("PATCH", f"/mgmt/shared/authz/tokens/{token}", {"timeout": 3600})
     stats = requests.get(
         served.devices["bigip-a.example.net"] + "/_sim/stats",
         verify=str(served.ca_bundle),
         timeout=10,
     ).json()
     assert stats["devices"]["bigip-b.example.net"] == {
-        "requests": 5,
+        "requests": 6,
         "reads": 1,
-        "writes": 3,
+        "writes": 3,  # a token extension is session housekeeping, not a configuration write
         "logins": 1,
-        "by_method": {"DELETE": 1, "GET": 1, "PATCH": 1, "POST": 2},
+        "sessions": 1,
+        "by_method": {"DELETE": 1, "GET": 1, "PATCH": 2, "POST": 2},
     }
-    assert stats["total"] == {"requests": 5, "reads": 1, "writes": 3, "logins": 1}
+    assert stats["total"] == {"requests": 6, "reads": 1, "writes": 3, "logins": 1, "sessions": 1}
     log = served.request_log("bigip-b.example.net")
     assert [(e["method"], e["path"], e["status"]) for e in log][:2] == [
         ("POST", "/mgmt/shared/authn/login", 200),

@@ -1,7 +1,9 @@
 """Request counters and the request log behind `GET /_sim/stats` and `GET /_sim/requests`.
 
 Counted: requests to `/mgmt/` (the admin API is not). Reads are GETs; writes are POST, PUT,
-PATCH and DELETE; a login is counted as a request and apart as a login, never as a write.
+PATCH and DELETE that change the configuration. A login is counted as a request and apart as a
+login; extending or deleting a token (`/mgmt/shared/authz/tokens/...`, a client's session
+housekeeping) as a request and apart as `sessions`. Neither is ever a write.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LOG_SIZE = 10_000
+TOKENS = "/mgmt/shared/authz/tokens"
 
 
 @dataclass
@@ -21,6 +24,7 @@ class DeviceCounters:
     reads: int = 0
     writes: int = 0
     logins: int = 0
+    sessions: int = 0
     by_method: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
@@ -29,6 +33,7 @@ class DeviceCounters:
             "reads": self.reads,
             "writes": self.writes,
             "logins": self.logins,
+            "sessions": self.sessions,
             "by_method": dict(sorted(self.by_method.items())),
         }
 
@@ -62,6 +67,8 @@ class Metrics:
             counters.by_method[method] += 1
             if login:
                 counters.logins += 1
+            elif path.startswith(TOKENS) and method != "GET":
+                counters.sessions += 1
             elif method == "GET":
                 counters.reads += 1
             elif method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -83,7 +90,7 @@ class Metrics:
             devices = {name: c.as_dict() for name, c in self.counters.items()}
         total = {
             key: sum(d[key] for d in devices.values())
-            for key in ("requests", "reads", "writes", "logins")
+            for key in ("requests", "reads", "writes", "logins", "sessions")
         }
         return {"total": total, "devices": devices}
 
