@@ -64,6 +64,14 @@ def serve(
         Path | None,
         typer.Option("--endpoints-out", help="write device URLs and the CA bundle here (YAML)"),
     ] = None,
+    timing: Annotated[
+        str,
+        typer.Option(
+            "--timing",
+            help="realistic: about 1 s for trust, sync and failover, and each traffic group's "
+            "own auto-failback time; rehearsal: 0.2 s, failback in 1/60; instant: no delays",
+        ),
+    ] = "realistic",
 ) -> None:
     """Serve simulated BIG-IPs over HTTPS on loopback until Ctrl-C."""
     from f5ecmp.simulator import LoopbackOnly, Timing, run_serve
