@@ -180,7 +180,7 @@ class Client:
         body = {"username": self.username, "password": self.password, "loginProviderName": "tmos"}
         self._session.auth = None  # the login itself carries the credentials in its body
         try:
-            response = self._send("POST", LOGIN_PATH, None, body)
+            response = self._retrying(lambda: self._login_attempt(body), "POST", LOGIN_PATH)
         finally:
             self._session.auth = self._auth
         self.counters.logins += 1
@@ -198,11 +198,26 @@ class Client:
         # on its own (without a timeout, on a new connection) behind our back.
         self._auth.token, self._auth.expiration = self.token, None
 
+    def _login_attempt(self, body: dict[str, Any]) -> requests.Response:
+        """One login: repeating a login is harmless, so any transport failure is retried."""
+        try:
+            response = self._send("POST", LOGIN_PATH, None, body)
+        except requests.exceptions.SSLError as exc:
+            raise UnreachableError(f"{self.name}: TLS failed: {_reason(exc)}") from None
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise _Transient(exc) from None
+        if response.status_code in _RETRIABLE_STATUS:
+            raise _Transient(self._error("POST", LOGIN_PATH, response))
+        return response
+
     def _extend_token_if_needed(self) -> None:
         if self.token is None or self._expires_at - self.clock() > _TOKEN_MARGIN_S:
             return
         path = TOKEN_PATH.format(token=self.token)
-        response = self._send("PATCH", path, None, {"timeout": TOKEN_EXTENDED_S})
+        try:
+            response = self._send("PATCH", path, None, {"timeout": TOKEN_EXTENDED_S})
+        except requests.RequestException:
+            return  # the request that follows meets the same trouble, and is retried
         if response.ok:
             self._expires_at = self.clock() + TOKEN_EXTENDED_S
         else:  # the token is already gone: start over
@@ -244,6 +259,11 @@ class Client:
         write = method != "GET"
         if write and self.read_only:
             raise ReadOnlyError(f"{self.name}: {method} {path} refused: this run is read-only")
+        return self._retrying(
+            lambda: self._attempt(method, path, params, body, confirm), method, path
+        )
+
+    def _retrying(self, attempt: Callable[[], Any], method: str, path: str) -> Any:
         retrying = Retrying(
             stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.total_s),
             wait=wait_exponential(multiplier=self.retry.initial_s, max=self.retry.max_wait_s)
@@ -254,9 +274,9 @@ class Client:
             reraise=True,
         )
         try:
-            for attempt in retrying:
-                with attempt:
-                    return self._attempt(method, path, params, body, confirm)
+            for each in retrying:
+                with each:
+                    return attempt()
         except _Transient as exc:
             raise self._give_up(method, path, exc.cause) from None
         raise AssertionError("unreachable")  # pragma: no cover
@@ -271,6 +291,7 @@ class Client:
         params: Mapping[str, str] | None,
         body: Any,
         confirm: Callable[[], bool] | None,
+        relogged: bool = False,
     ) -> Any:
         self._extend_token_if_needed()
         if method == "GET":
@@ -292,8 +313,10 @@ class Client:
                 raise _Transient(exc) from None
             return self._after_lost_write(method, path, body, confirm, exc)
         if response.status_code == 401 and any(m in response.text for m in _TOKEN_GONE):
-            self._login()
-            response = self._send(method, path, params, body)
+            if relogged:
+                raise self._error(method, path, response)
+            self._login()  # the device dropped or expired the token: once more, with a new one
+            return self._attempt(method, path, params, body, confirm, relogged=True)
         if response.ok:
             return response.json() if response.content else {}
         error = self._error(method, path, response)
