@@ -65,7 +65,11 @@ def _show(value: Any) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if set(value) == {"ip", "port"}:  # a failover unicast address
+            return f"{value['ip']}:{value['port']}"
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     return str(value)
 
 
