@@ -185,10 +185,16 @@ def print_history(console: Console, runs: list[Run]) -> None:
             time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start.get("time", 0))) if start else "?"
         )
         end = run.end
-        if end is not None:
-            outcome = "ok" if end.get("ok") else "verification failed"
-        else:
+        if end is None:
             outcome = "unfinished"
+        elif end.get("ok"):
+            outcome = "ok"
+        elif end.get("interrupted"):
+            outcome = "stopped"
+        elif end.get("failed"):
+            outcome = "failed"
+        else:
+            outcome = "verification failed"
         stopped = run.stopped_at()
         where = (
             f"{stopped['step']} on {stopped['device']}"

@@ -158,7 +158,11 @@ class Runner:
             run.verification = self.verify_cluster()
         run.elapsed_s = self.clock() - start
         if self.journal is not None:
-            self.journal.finish(run.ok, changes=run.change_count, verification=run.verification)
+            failed = f"{run.failed.step} on {run.failed.device}" if run.failed else None
+            self.journal.finish(
+                run.ok, changes=run.change_count, verification=run.verification,
+                failed=failed, interrupted=run.interrupted or None,
+            )  # fmt: skip
         return run
 
     def _devices(self, step: Step) -> list[Any]:
