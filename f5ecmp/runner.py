@@ -158,10 +158,10 @@ class Runner:
             run.verification = self.verify_cluster()
         run.elapsed_s = self.clock() - start
         if self.journal is not None:
-            failed = f"{run.failed.step} on {run.failed.device}" if run.failed else None
+            where = f"{run.failed.step} on {run.failed.device}" if run.failed else None
             self.journal.finish(
                 run.ok, changes=run.change_count, verification=run.verification,
-                failed=failed, interrupted=run.interrupted or None,
+                failed=where, interrupted=run.interrupted or None,
             )  # fmt: skip
         return run
 
