@@ -68,6 +68,9 @@ class Failover:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.states: dict[tuple[str, str], TgState] = {}
+        # Every move of a traffic group that was active somewhere: (time, group, from, to), for
+        # tests that must show a group never left its device, not just where it ended.
+        self.history: list[tuple[float, str, str, str | None]] = []
 
     def domains(self) -> dict[str, Domain]:
         out: dict[str, Domain] = {}
@@ -108,7 +111,7 @@ class Failover:
             state = self._seed(tg, ranking, candidates)
             self.states[(domain.key, tg)] = state
         if state.active not in {c.name for c in candidates}:
-            self._move(state, candidates[0].name if candidates else None)
+            self._move(state, candidates[0].name if candidates else None, tg)
             return
         definition = ranking[0].store.get("cm/traffic-group", tg)
         order = definition.props.get("haOrder", []) if definition else []
@@ -129,7 +132,7 @@ class Failover:
             state.failback_at = now + wait
             self.cluster.schedule(state.failback_at - now, self.recompute, f"failback {tg}")
         elif now >= state.failback_at:
-            self._move(state, home)
+            self._move(state, home, tg)
 
     def _seed(self, tg: str, ranking: list[Device], candidates: list[Device]) -> TgState:
         """A domain that just formed keeps the group where one of its members had it."""
@@ -139,10 +142,13 @@ class Failover:
                 return TgState(dev.name)
         return TgState(candidates[0].name if candidates else None)
 
-    @staticmethod
-    def _move(state: TgState, to: str | None) -> None:
+    def _move(self, state: TgState, to: str | None, tg: str = "") -> None:
         if state.active != to:
             state.previous = state.active
+            if state.active is not None:
+                self.history.append(
+                    (self.cluster.clock.now(), names.base_name(tg), state.active, to)
+                )
         state.active = to
         state.failback_at = None
 
@@ -165,7 +171,7 @@ class Failover:
                 m for m in self.ranking(domain, group) if m is not dev and self.cluster.available(m)
             ]
             if others:
-                self._move(state, others[0].name)
+                self._move(state, others[0].name, group)
 
     def active_groups(self, dev: Device) -> list[str]:
         key = domain_key(dev)

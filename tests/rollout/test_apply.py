@@ -174,8 +174,13 @@ def test_scale_out_adds_a_fourth_device_without_moving_any_traffic_group(
         grown_four = R(four, session, rig.state_dir / "four")
         plan = [c for r in grown_four.plan() for c in r.changes]
         assert not any(c.action == "delete" for c in plan)
+        history = session.simulator.cluster.failover.history
+        moves_before = len(history)
         result = grown_four.apply()
         assert result.ok, (result.failed, result.verification)
+        moved = [(group, frm, to) for _, group, frm, to in history[moves_before:]]
+        # only the new group may move (from where it was created to its own device)
+        assert all(group == "traffic-group-4" for group, _, _ in moved), moved
         active = status.traffic_group_states(grown.get(NAMES[0], status.TG_STATS_PATH))
         for i, name in enumerate([*NAMES, "bigip-d.example.net"]):
             assert active[f"traffic-group-{i + 1}"][name] == "active"

@@ -161,3 +161,25 @@ def test_a_second_concurrent_apply_is_refused(tmp_path: Path) -> None:
         result = runner.invoke(app, ["apply", str(playbook), "--simulate", "--yes"])
     assert result.exit_code == 1
     assert "another apply of this cluster is running" in result.stderr
+
+
+def test_apply_then_plan_over_endpoints_leaves_the_write_counter_still(
+    served: tuple[Any, Path], tmp_path: Path
+) -> None:
+    sim, eps = served
+    playbook = tmp_path / "site.yaml"
+    playbook.write_text(SEED.read_text())
+    applied = runner.invoke(
+        app, ["apply", str(playbook), "--endpoints", str(eps), "--yes"], env=GOOD
+    )
+    assert applied.exit_code == 0, applied.output
+    assert "Verified:" in applied.stdout
+    writes = sim.stats()["total"]["writes"]
+    plan = runner.invoke(
+        app, ["plan", str(playbook), "--endpoints", str(eps), "--detailed-exitcode"], env=GOOD
+    )
+    assert plan.exit_code == 0, plan.output
+    assert "No changes" in plan.stdout
+    assert sim.stats()["total"]["writes"] == writes
+    healthy = runner.invoke(app, ["status", str(playbook), "--endpoints", str(eps)], env=GOOD)
+    assert healthy.exit_code == 0 and "Healthy." in healthy.stdout
