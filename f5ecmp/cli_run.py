@@ -21,6 +21,7 @@ from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.render import error_console, output_console, print_error, print_issues
 from f5ecmp.render_run import (
     EventPrinter,
+    LiveDisplay,
     plan_json,
     print_history,
     print_plan,
@@ -180,11 +181,20 @@ def apply(
             print_plan(out, results, pb.cluster)
             if not typer.confirm("Apply these changes?", default=False):
                 raise typer.Exit(1)
+        shown = errors if as_json else out
+        display: Any = (
+            LiveDisplay(shown, [d.name for d in pb.devices])
+            if shown.is_terminal
+            else EventPrinter(shown)
+        )
         rollout = Rollout(
             context, states, str(playbook), resume=resume, parallel=parallel,
-            step_retries=step_retries, on_event=EventPrinter(errors if as_json else out),
+            step_retries=step_retries, on_event=display,
         )  # fmt: skip
-        with _stop_on_interrupt(rollout.stop):
+        with (
+            _stop_on_interrupt(rollout.stop),
+            display if isinstance(display, LiveDisplay) else _nothing(),
+        ):
             try:
                 result, resumed, journal, stale = rollout.run()
             except F5EcmpError as exc:
@@ -203,6 +213,11 @@ def apply(
             print_result(out, result, session.clients)
             out.print(f"journal: {journal.path}")
     raise typer.Exit(0 if result.ok else 1)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 @contextmanager

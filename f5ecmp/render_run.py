@@ -112,6 +112,60 @@ class EventPrinter:
             self.console.print(Text.assemble((elapsed, "dim"), f"   {device}: configuration saved"))
 
 
+class LiveDisplay:
+    """On a terminal: one panel, redrawn as events arrive — step n/12, each device's state,
+    retries as they happen, elapsed time. Use as a context manager around the run."""
+
+    def __init__(self, console: Console, devices: list[str], clock: Any = time.monotonic) -> None:
+        from rich.live import Live
+
+        self.clock, self.start = clock, clock()
+        self.step = "connecting"
+        self.states = dict.fromkeys(devices, "waiting")
+        self.retries = 0
+        self.live = Live(self._render(), console=console, refresh_per_second=8, transient=False)
+
+    def __enter__(self) -> LiveDisplay:
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.update(self._render())
+        self.live.__exit__(None, None, None)
+
+    def __call__(self, event: Event) -> None:
+        kind, device = event["kind"], event.get("device", "")
+        if kind == "step-start":
+            self.step = f"step {event['number']}/12 {event['step']}"
+            self.states[device] = f"{event['step']}: reading"
+        elif kind == "change":
+            self.states[device] = f"{event['step']}: {event['summary']}"
+        elif kind == "step-done":
+            self.states[device] = (
+                f"{event['step']}: done ({len(event.get('changes', []))} change(s))"
+            )
+        elif kind == "step-retry":
+            self.retries += 1
+            self.states[device] = f"{event['step']}: retry {event['attempt']} ({event['reason']})"
+        elif kind == "step-failed":
+            self.states[device] = f"{event['step']}: FAILED: {event['error']}"
+        elif kind == "step-skipped":
+            self.states[device] = f"{event['step']}: done before, skipped"
+        elif kind == "saved":
+            self.states[device] = "configuration saved"
+        self.live.update(self._render())
+
+    def _render(self) -> Table:
+        title = f"{self.step} · {self.clock() - self.start:.1f} s · {self.retries} retries"
+        table = Table(title=title, title_justify="left", show_header=False, box=None)
+        table.add_column(style="bold")
+        table.add_column(overflow="ellipsis", no_wrap=True)
+        for device, state in self.states.items():
+            style = "red" if "FAILED" in state else ("yellow" if "retry" in state else "")
+            table.add_row(device, Text(state, style=style))
+        return table
+
+
 def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -> None:
     table = Table(title="Rollout summary", title_justify="left")
     for column in ("step", "device", "outcome", "changes"):
