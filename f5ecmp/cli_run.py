@@ -31,7 +31,6 @@ from f5ecmp.render_run import (
 from f5ecmp.rollout import Rollout
 from f5ecmp.runner import Runner
 from f5ecmp.session import Session, Settings, open_session
-from f5ecmp.steps.registry import Context
 
 PlaybookArg = Annotated[
     Path, typer.Argument(help="the cluster's playbook (YAML)", show_default=False)
@@ -129,7 +128,7 @@ def plan(
     _notes(errors, settings)
     with _session(pb, settings, errors) as session:
         try:
-            results = Runner(Context(pb, session.clients, session.credentials)).plan()
+            results = Runner(session.context()).plan()
         except F5EcmpError as exc:
             print_error(errors, str(exc))
             raise typer.Exit(1) from None
@@ -175,7 +174,7 @@ def apply(
     _notes(errors, settings)
     states = state_dir or playbook.resolve().parent / ".f5ecmp"
     with _session(pb, settings, errors) as session:
-        context = Context(pb, session.clients, session.credentials)
+        context = session.context()
         if not yes:
             results = Runner(context).plan()
             print_plan(out, results, pb.cluster)

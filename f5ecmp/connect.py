@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.endpoints import Endpoints
@@ -32,6 +33,7 @@ class ConnectError(F5EcmpError):
 class DeviceInfo:
     name: str
     version: str
+    devices: Any = field(default=None, repr=False, compare=False)  # the cm/device answer
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,11 @@ def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, Dev
     """Every device answers as the playbook's device at that address, all on one version."""
 
     def read(name: str) -> DeviceInfo:
-        own = self_device(clients[name].get(DEVICE_COLLECTION))
+        answer = clients[name].get(DEVICE_COLLECTION)
+        own = self_device(answer)
         if own is None:
             raise IdentityError(f"{name}: the device lists no cm device record of its own")
-        return DeviceInfo(str(own.get("name")), str(own.get("version", "unknown")))
+        return DeviceInfo(str(own.get("name")), str(own.get("version", "unknown")), answer)
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         infos = dict(zip(clients, pool.map(read, clients), strict=True))

@@ -225,8 +225,9 @@ class Runner:
             )
             client.request(change.method, change.path, body=change.body,
                            confirm=self._confirmer(step, device, change))  # fmt: skip
-        if changes or step.id == "sync":
-            step.settle(self.context, device)
+        if not changes:
+            return changes  # already as the playbook says: nothing to verify again
+        step.settle(self.context, device)
         remaining = [c for c in step.plan(self.context, device) if c.action != "command"]
         if remaining:
             raise VerifyMismatch(
@@ -271,11 +272,18 @@ class Runner:
             r.outcome == "skipped" for r in run.results
         ):
             return
-        for device in self.context.playbook.devices:
+
+        def save(device: Any) -> None:
             change = save_config_change(device.name)
             client: Any = self.context.client(device)
             client.request(change.method, change.path, body=change.body)
             self.on_event({"kind": "saved", "device": device.name})
+
+        devices = list(self.context.playbook.devices)
+        with ThreadPoolExecutor(
+            max_workers=min(self.parallel or len(devices), len(devices))
+        ) as pool:
+            list(pool.map(save, devices))
 
     def verify_cluster(self) -> list[str]:
         """Read every device directly: problems found, empty when the cluster is as planned."""

@@ -46,6 +46,16 @@ class Session:
     devices: dict[str, DeviceInfo]
     simulator: Any = None  # the in-process SimServer under --simulate
 
+    def context(self, **kwargs: Any) -> Any:
+        """A step context for this session, with what the identity guard already read."""
+        from f5ecmp.steps.connectivity import DEVICE_COLLECTION
+        from f5ecmp.steps.registry import Context
+
+        prefetched = {(n, DEVICE_COLLECTION): info.devices for n, info in self.devices.items()}
+        return Context(
+            self.playbook, self.clients, self.credentials, prefetched=prefetched, **kwargs
+        )
+
 
 def verify_setting(pb: Playbook, settings: Settings, endpoints: eps.Endpoints) -> bool | str:
     if settings.insecure:

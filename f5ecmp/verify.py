@@ -8,6 +8,7 @@ failback to bring a group home.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from f5ecmp.steps import floating_selfs, spanning, status
@@ -17,9 +18,10 @@ from f5ecmp.steps.waits import WaitTimeout
 
 
 def verify_cluster(ctx: Context) -> list[str]:
-    problems: list[str] = []
-    for device in ctx.playbook.devices:
-        problems.extend(_device_problems(ctx, device))
+    devices = list(ctx.playbook.devices)
+    with ThreadPoolExecutor(max_workers=len(devices)) as pool:
+        per_device = list(pool.map(lambda d: _device_problems(ctx, d), devices))
+    problems = [problem for found in per_device for problem in found]
     problems.extend(_traffic_group_problems(ctx))
     return problems
 

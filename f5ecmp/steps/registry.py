@@ -8,6 +8,7 @@ the last step verifies the cluster as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -49,6 +50,14 @@ class Context:
     clients: Mapping[str, DeviceApi]
     credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     waiter: Waiter = field(default_factory=Waiter)
+    # Answers already read for another purpose (the identity guard reads every device's
+    # cm/device), by (device name, path): each is used once, by the first step that needs it.
+    prefetched: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def read(self, device: Any, path: str, params: Mapping[str, str] | None = None) -> Any:
+        if params is None and (device.name, path) in self.prefetched:
+            return self.prefetched.pop((device.name, path))
+        return self.client(device).get(path, params)
 
     def target(self, device: Any) -> Target:
         return Target(self.playbook, device, self.credentials)
@@ -85,12 +94,12 @@ class Step:
 
 
 def _plan_vlans(ctx: Context, device: Any) -> list[Change]:
-    answer = ctx.client(device).get(vlans.VLAN_COLLECTION, vlans.READ_PARAMS)
+    answer = ctx.read(device, vlans.VLAN_COLLECTION, vlans.READ_PARAMS)
     return vlans.diff(vlans.read(answer), ctx.target(device))
 
 
 def _plan_static_selfs(ctx: Context, device: Any) -> list[Change]:
-    answer = ctx.client(device).get(static_selfs.READ_PATH)
+    answer = ctx.read(device, static_selfs.READ_PATH)
     return static_selfs.diff(static_selfs.read(answer), ctx.target(device))
 
 
@@ -101,7 +110,7 @@ def _plan_ntp(ctx: Context, device: Any) -> list[Change]:
 
 
 def _plan_trust(ctx: Context, device: Any) -> list[Change]:
-    known = trust.known_devices(ctx.client(device).get(trust.DEVICE_COLLECTION))
+    known = trust.known_devices(ctx.read(device, trust.DEVICE_COLLECTION))
     return trust.diff(known, ctx.target(device))
 
 
@@ -117,7 +126,7 @@ def _settle_trust(ctx: Context, device: Any) -> None:
 
 
 def _plan_connectivity(ctx: Context, device: Any) -> list[Change]:
-    own = connectivity.self_device(ctx.client(device).get(connectivity.DEVICE_COLLECTION))
+    own = connectivity.self_device(ctx.read(device, connectivity.DEVICE_COLLECTION))
     if own is None:
         raise RuntimeError(f"{device.name} lists no cm device with selfDevice true")
     return connectivity.diff(own, ctx.target(device))
@@ -167,19 +176,30 @@ def _plan_spanning(ctx: Context, device: Any) -> list[Change]:
 
 
 def _plan_traffic_groups(ctx: Context, device: Any) -> list[Change]:
-    answer = ctx.client(device).get(traffic_groups.TG_COLLECTION)
+    answer = ctx.read(device, traffic_groups.TG_COLLECTION)
     return traffic_groups.diff(traffic_groups.read(answer), ctx.target(device))
 
 
 def _plan_floating(ctx: Context, device: Any) -> list[Change]:
-    answer = ctx.client(device).get(floating_selfs.READ_PATH)
+    answer = ctx.read(device, floating_selfs.READ_PATH)
     return floating_selfs.diff(floating_selfs.read(answer), ctx.target(device))
 
 
+def read_everywhere(ctx: Context, path: str) -> dict[str, Any]:
+    """``GET path`` on every device at once: device name → answer."""
+    devices = list(ctx.playbook.devices)
+    with ThreadPoolExecutor(max_workers=len(devices)) as pool:
+        answers = pool.map(lambda d: ctx.client(d).get(path), devices)
+        return {d.name: a for d, a in zip(devices, answers, strict=True)}
+
+
 def _plan_sync(ctx: Context, device: Any) -> list[Change]:
-    if all(_group_in_sync(ctx, d) for d in ctx.playbook.devices):
-        return []
-    return [device_group.sync_command(ctx.playbook)]
+    group = ctx.playbook.device_group.name
+    for answer in read_everywhere(ctx, status.SYNC_STATUS_PATH).values():
+        found = status.sync_status(answer)
+        if (found.group_status(group) or found.status) != "In Sync":
+            return [device_group.sync_command(ctx.playbook)]
+    return []
 
 
 STEPS: tuple[Step, ...] = (

@@ -34,9 +34,11 @@ def wait_in_sync(ctx: Context) -> None:
 
     def probe() -> tuple[bool, str]:
         nonlocal resyncs
+        from f5ecmp.steps.registry import read_everywhere
+
         seen = {
-            d.name: status.sync_status(ctx.client(d).get(status.SYNC_STATUS_PATH))
-            for d in pb.devices
+            name: status.sync_status(answer)
+            for name, answer in read_everywhere(ctx, status.SYNC_STATUS_PATH).items()
         }
         if all(s.in_sync for s in seen.values()):
             return True, "In Sync everywhere"
