@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +45,11 @@ class Rig:
     def apply(
         self, *, resume: bool = False, pb: Playbook | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> RunResult:  # fmt: skip
         rollout = Rollout(self.context(pb), self.state_dir, "seed-example.yaml", resume=resume,
-                          sleep=lambda _s: None, on_event=on_event or (lambda _e: None))  # fmt: skip
+                          sleep=lambda _s: None, on_event=on_event or (lambda _e: None),
+                          stop=stop or threading.Event())  # fmt: skip
         return rollout.run()[0]
 
     def plan(self, pb: Playbook | None = None) -> list[StepResult]:

@@ -185,3 +185,22 @@ def test_scale_out_adds_a_fourth_device_without_moving_any_traffic_group(
         for i, name in enumerate([*NAMES, "bigip-d.example.net"]):
             assert active[f"traffic-group-{i + 1}"][name] == "active"
         assert history_before["traffic-group-1"][NAMES[0]] == "active"
+
+
+def test_stopping_mid_run_leaves_a_journal_to_resume_from(rig: Rig) -> None:
+    import threading
+
+    stop = threading.Event()
+
+    def ctrl_c(event: dict[str, Any]) -> None:  # what the first Ctrl-C does
+        if event["kind"] == "change" and event["step"] == "floating_selfs":
+            stop.set()
+
+    stopped = rig.apply(on_event=ctrl_c, stop=stop)
+    assert stopped.interrupted and not stopped.ok
+    selfs = [s["name"] for s in items(rig.get(NAMES[0], "/mgmt/tm/net/self"))]
+    assert len([n for n in selfs if n.startswith("float_")]) == 1  # the request in flight, no more
+    run = list_runs(rig.state_dir, "app1-ecmp")[-1]
+    assert run.end is not None and run.end.get("interrupted") is True
+    resumed = rig.apply(resume=True)
+    assert resumed.ok, (resumed.failed, resumed.verification)
