@@ -16,7 +16,7 @@ from rich.console import Console
 
 from f5ecmp.client import Timeouts
 from f5ecmp.errors import F5EcmpError, PlaybookError
-from f5ecmp.journal import list_runs
+from f5ecmp.journal import cluster_lock, list_runs
 from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.render import error_console, output_console, print_error, print_issues
 from f5ecmp.render_run import (
@@ -31,6 +31,7 @@ from f5ecmp.render_run import (
 from f5ecmp.rollout import Rollout
 from f5ecmp.runner import Runner
 from f5ecmp.session import Session, Settings, open_session
+from f5ecmp.steps.registry import STEP_IDS
 
 PlaybookArg = Annotated[
     Path, typer.Argument(help="the cluster's playbook (YAML)", show_default=False)
@@ -91,14 +92,14 @@ def _settings(simulate: bool, endpoints: Path | None, ca_bundle: str | None, ins
     )
 
 
-def _notes(errors: Console, settings: Settings) -> None:
+def _notes(errors: Console, settings: Settings, pb: Playbook | None = None) -> None:
     if settings.simulate:
         errors.print(
             "note: --simulate: rehearsing against a simulated cluster of the playbook's devices, not real BIG-IPs"
         )
-    if settings.insecure:
+    if settings.insecure or (pb is not None and not pb.tls.verify and not settings.simulate):
         errors.print(
-            "[yellow]warning: --insecure: the devices' certificates are not verified; the credentials can be read by anyone on the path[/]"
+            "[yellow]warning: certificate verification is off (--insecure or tls.verify: false); the credentials can be read by anyone on the path[/]"
         )
 
 
@@ -125,7 +126,7 @@ def plan(
     settings = _settings(
         simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True
     )
-    _notes(errors, settings)
+    _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
         try:
             results = Runner(session.context()).plan()
@@ -146,9 +147,10 @@ def apply(
     read_timeout: ReadTimeout = 60.0, as_json: JsonOpt = False, state_dir: StateDir = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="the same as `plan`")] = False,
+    detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="with --dry-run: exit 2 when changes are pending")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="continue the last unfinished run of this cluster")] = False,
     parallel: Annotated[int | None, typer.Option("--parallel", help="devices worked on at once (default: all)", min=1)] = None,
-    step_retries: Annotated[int, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason", min=0, max=10)] = 2,
+    step_retries: Annotated[int | None, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason (default: the playbook's step_retries, else 2)", min=0, max=10)] = None,
 ) -> None:  # fmt: skip
     """Apply the guide's twelve steps to every device, verify, and journal the run."""
     if dry_run:
@@ -171,8 +173,36 @@ def apply(
     settings = _settings(
         simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, False
     )
-    _notes(errors, settings)
+    _notes(errors, settings, pb)
     states = state_dir or playbook.resolve().parent / ".f5ecmp"
+    lock = cluster_lock(states, pb.cluster)
+    try:  # before logging in or asking anything: a second apply is refused at once
+        lock.acquire()
+    except F5EcmpError as exc:
+        print_error(errors, str(exc))
+        raise typer.Exit(1) from None
+    if lock.stale_holder:
+        errors.print(
+            f"[yellow]warning: took over the lock of an earlier run that died ({lock.stale_holder})[/]"
+        )
+    retries: dict[str, int] | int = (
+        step_retries
+        if step_retries is not None
+        else {**dict.fromkeys(STEP_IDS, 2), **{str(k): v for k, v in pb.step_retries.items()}}
+    )
+    try:
+        _apply_locked(
+            pb, playbook, settings, states, yes, resume, parallel, retries, as_json, out, errors
+        )
+    finally:
+        lock.release()
+
+
+def _apply_locked(
+    pb: Playbook, playbook: Path, settings: Settings, states: Path, yes: bool, resume: bool,
+    parallel: int | None, step_retries: dict[str, int] | int, as_json: bool, out: Console,
+    errors: Console,
+) -> None:  # fmt: skip
     with _session(pb, settings, errors) as session:
         context = session.context()
         if not yes:
@@ -188,19 +218,17 @@ def apply(
         )
         rollout = Rollout(
             context, states, str(playbook), resume=resume, parallel=parallel,
-            step_retries=step_retries, on_event=display,
+            step_retries=step_retries, on_event=display, locked=True,
         )  # fmt: skip
         with (
             _stop_on_interrupt(rollout.stop),
             display if isinstance(display, LiveDisplay) else _nothing(),
         ):
             try:
-                result, resumed, journal, stale = rollout.run()
+                result, resumed, journal, _stale = rollout.run()
             except F5EcmpError as exc:
                 print_error(errors, str(exc))
                 raise typer.Exit(1) from None
-        if stale:
-            errors.print(f"[yellow]warning: {stale}[/]")
         if resumed is not None:
             for line in resumed.rerun:
                 errors.print(f"note: re-running {line}")
@@ -273,7 +301,7 @@ def status(
     settings = _settings(
         simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True
     )
-    _notes(errors, settings)
+    _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
         health = cluster_health(pb, session.clients)
     if as_json:

@@ -40,6 +40,7 @@ from tenacity import (
 )
 
 from f5ecmp.errors import F5EcmpError
+from f5ecmp.redact import scrub
 
 LOGIN_PATH = "/mgmt/shared/authn/login"
 TOKEN_PATH = "/mgmt/shared/authz/tokens/{token}"
@@ -140,6 +141,8 @@ class Client:
     port: int
     username: str
     password: str = field(repr=False)
+    # Other passwords of the run (the peers' travel in add-to-trust bodies): never shown either.
+    also_secret: tuple[str, ...] = field(default=(), repr=False)
     verify: bool | str = True
     timeouts: Timeouts = Timeouts()
     retry: RetryPolicy = RetryPolicy()
@@ -149,6 +152,7 @@ class Client:
     counters: Counters = field(default_factory=Counters)
     token: str | None = field(default=None, repr=False)
     _expires_at: float = 0.0
+    _issued_at: float = 0.0
 
     def __post_init__(self) -> None:
         self._icrs = iControlRESTSession(
@@ -190,10 +194,15 @@ class Client:
             )
         if not response.ok:
             raise self._error("POST", LOGIN_PATH, response)
-        token = response.json().get("token", {})
-        self.token = str(token["token"])
+        try:
+            token = response.json().get("token") or {}
+            self.token = str(token["token"])
+        except (ValueError, KeyError, AttributeError):
+            raise DeviceError(self.name, "POST", LOGIN_PATH, response.status_code,
+                              "the login answer holds no token") from None  # fmt: skip
         lifetime = float(token.get("timeout", TOKEN_LIFETIME_S))
-        self._expires_at = self.clock() + lifetime
+        self._issued_at = self.clock()
+        self._expires_at = self._issued_at + lifetime
         # With a token and no expiry set, f5-sdk's auth only adds the header: it never logs in
         # on its own (without a timeout, on a new connection) behind our back.
         self._auth.token, self._auth.expiration = self.token, None
@@ -218,8 +227,8 @@ class Client:
             response = self._send("PATCH", path, None, {"timeout": TOKEN_EXTENDED_S})
         except requests.RequestException:
             return  # the request that follows meets the same trouble, and is retried
-        if response.ok:
-            self._expires_at = self.clock() + TOKEN_EXTENDED_S
+        if response.ok:  # BIG-IP counts the new timeout from the token's start, not from now
+            self._expires_at = self._issued_at + TOKEN_EXTENDED_S
         else:  # the token is already gone: start over
             self._login()
 
@@ -300,26 +309,35 @@ class Client:
             self.counters.writes += 1
         try:
             response = self._send(method, path, params, body)
+            payload = response.json() if response.ok and response.content else {}
         except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
             if isinstance(exc, requests.exceptions.SSLError):
                 raise UnreachableError(f"{self.name}: TLS failed: {_reason(exc)}") from None
             raise _Transient(exc) from None  # never reached the device
-        except requests.ConnectionError as exc:
-            if method == "GET" or _never_connected(exc):
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if method == "GET" or (
+                isinstance(exc, requests.ConnectionError) and _never_connected(exc)
+            ):
                 raise _Transient(exc) from None
             return self._after_lost_write(method, path, body, confirm, exc)
         except requests.Timeout as exc:  # a read timeout: the request did arrive
             if method == "GET":
                 raise _Transient(exc) from None
             return self._after_lost_write(method, path, body, confirm, exc)
+        except ValueError:  # a 2xx whose body is not JSON (an HTML error page from a proxy)
+            raise DeviceError(self.name, method, path, response.status_code,
+                              "the answer is not JSON: " + _message(response)) from None  # fmt: skip
         if response.status_code == 401 and any(m in response.text for m in _TOKEN_GONE):
             if relogged:
                 raise self._error(method, path, response)
             self._login()  # the device dropped or expired the token: once more, with a new one
             return self._attempt(method, path, params, body, confirm, relogged=True)
         if response.ok:
-            return response.json() if response.content else {}
+            return payload
         error = self._error(method, path, response)
+        if method != "GET" and response.status_code in (502, 504):
+            # A gateway error on a write may come after the device applied it: re-read.
+            return self._after_lost_write(method, path, body, confirm, error)
         if error.busy:
             raise _Transient(error)
         raise error
@@ -368,9 +386,8 @@ class Client:
             api_error = (
                 payload.get("apiError") if isinstance(payload.get("apiError"), int) else None
             )
-        return DeviceError(
-            self.name, method, path, response.status_code, _message(response), code, api_error
-        )
+        message = scrub(_message(response), [self.password, *self.also_secret])
+        return DeviceError(self.name, method, path, response.status_code, message, code, api_error)
 
     def _give_up(self, method: str, path: str, cause: Exception) -> F5EcmpError:
         if isinstance(cause, DeviceError):

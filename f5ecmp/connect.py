@@ -53,6 +53,7 @@ def open_clients(
 ) -> dict[str, Client]:
     """Log into every device in parallel; raise ConnectError naming every failure."""
     clients = {}
+    secrets = tuple(password for _, password in credentials.values())
     for device in pb.devices:
         endpoint = endpoints.devices[device.name]
         username, password = credentials[device.name]
@@ -60,6 +61,7 @@ def open_clients(
             name=device.name, host=endpoint.host, port=endpoint.port, username=username,
             password=password, verify=options.verify, timeouts=options.timeouts,
             retry=options.retry, read_only=options.read_only, sleep=sleep or time.sleep,
+            also_secret=secrets,
         )  # fmt: skip
 
     def connect(client: Client) -> str | None:

@@ -53,9 +53,13 @@ def load(path: Path, pb: Playbook) -> Endpoints:
         if url is None:
             raise EndpointsError(f"{path}: no endpoint for {device.name}")
         parts = urlsplit(str(url))
-        if parts.scheme != "https" or not parts.hostname:
-            raise EndpointsError(f"{path}: {device.name}: '{url}' is not an https:// URL")
-        devices[device.name] = Endpoint(parts.hostname, parts.port or 443)
+        try:
+            port = parts.port or 443
+        except ValueError:
+            port = 0
+        if parts.scheme != "https" or not parts.hostname or not 0 < port < 65536:
+            raise EndpointsError(f"{path}: {device.name}: '{url}' is not an https://host:port URL")
+        devices[device.name] = Endpoint(parts.hostname, port)
     ca = data.get("ca_bundle")
     if ca is not None:
         ca_path = Path(str(ca))

@@ -69,7 +69,9 @@ def device_health(pb: Any, client: Any, name: str) -> DeviceHealth:
             name=name,
             reachable=True,
             version=status.version(client.get(status.VERSION_PATH)),
-            sync=status.sync_status(client.get(status.SYNC_STATUS_PATH)).status,
+            sync=status.sync_status(client.get(status.SYNC_STATUS_PATH)).group_state(
+                pb.device_group.name
+            ),
             failover=_failover(client.get(status.FAILOVER_STATUS_PATH)),
             spanning=str(va.get("spanning", "missing")),
             arp=str(va.get("arp", "missing")),

@@ -37,6 +37,14 @@ class LockedError(F5EcmpError):
     """Another apply of the same cluster is running."""
 
 
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def cluster_dir(state_dir: Path, cluster: str) -> Path:
     return state_dir / cluster
 
@@ -56,9 +64,10 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.chmod(path, 0o600)  # in case the file already existed with looser bits
+            _fsync_dir(path.parent)  # so that the new file itself survives a power cut
         except OSError as exc:
             raise JournalError(f"cannot write the journal {path}: {exc.strerror}") from None
-        os.chmod(path, 0o600)  # in case the file already existed with looser bits
 
     @classmethod
     def start(
@@ -101,6 +110,11 @@ class Journal:
     ) -> None:
         self.write("step-done", step=step, device=device, changes=changes, inputs=inputs)
 
+    def step_skipped(self, step: str, device: str, inputs: str, done_in: str) -> None:
+        """A step a resumed run did not redo: recorded with the same inputs digest as a
+        ``step-done``, so a later resume of this run skips it too."""
+        self.write("step-skipped", step=step, device=device, inputs=inputs, done_in=done_in)
+
     def step_failed(self, step: str, device: str, error: str) -> None:
         self.write("step-failed", step=step, device=device, error=error)
 
@@ -141,7 +155,8 @@ class Run:
 
     def done(self) -> dict[tuple[str, str], dict[str, Any]]:
         """``(step, device)`` → its ``step-done`` record, for every step that completed."""
-        return {(r["step"], r["device"]): r for r in self.records if r["type"] == "step-done"}
+        kinds = ("step-done", "step-skipped")
+        return {(r["step"], r["device"]): r for r in self.records if r["type"] in kinds}
 
     def stopped_at(self) -> dict[str, Any] | None:
         """The last failed step, or the last step started and never finished."""
@@ -190,8 +205,11 @@ def list_runs(state_dir: Path, cluster: str) -> list[Run]:
     runs_dir = cluster_dir(state_dir, cluster) / "runs"
     if not runs_dir.is_dir():
         return []
-    runs = [read_run(p) for p in runs_dir.glob(f"*{JOURNAL_SUFFIX}")]
-    return sorted(runs, key=lambda r: (float(r.start.get("time", 0)), r.run_id))
+    # Run ids begin with their start time to the millisecond, so they sort in time order even
+    # when a torn first record hides the start time.
+    return sorted(
+        (read_run(p) for p in runs_dir.glob(f"*{JOURNAL_SUFFIX}")), key=lambda r: r.run_id
+    )
 
 
 def last_unfinished(runs: list[Run]) -> Run | None:
@@ -211,8 +229,13 @@ class ClusterLock:
     _fd: int = -1
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise JournalError(
+                f"cannot use the state directory {self.path.parent}: {exc.strerror}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

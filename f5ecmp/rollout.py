@@ -8,6 +8,7 @@ its read. Nothing here prints: the CLI renders the events and the result.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,12 +69,14 @@ class Rollout:
     on_event: Callable[[Event], None] = lambda _e: None
     stop: threading.Event = field(default_factory=threading.Event)
     sleep: Callable[[float], None] | None = None
+    locked: bool = False  # the caller already holds the cluster's lock
 
     def run(self) -> tuple[RunResult, ResumePlan | None, Journal, str | None]:
         """Apply; returns the result, the resume plan if resuming, the journal, and a
         warning when a dead run's lock was taken over."""
         pb = self.context.playbook
-        with cluster_lock(self.state_dir, pb.cluster) as lock:
+        lock = cluster_lock(self.state_dir, pb.cluster)
+        with lock if not self.locked else contextlib.nullcontext(lock):
             stale = (
                 f"took over the lock of an earlier run that died ({lock.stale_holder})"
                 if lock.stale_holder

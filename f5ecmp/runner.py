@@ -104,7 +104,9 @@ class Runner:
                 try:
                     changes = step.plan(self.context, device)
                 except F5EcmpError as exc:
-                    if not pending_before:
+                    # Only a read of something earlier steps will create may wait on them; a
+                    # conflict or a device error is reported as it is.
+                    if not pending_before or getattr(exc, "status", None) != 404:
                         raise
                     note = f"depends on changes of earlier steps ({exc})"
                     results.append(
@@ -141,6 +143,11 @@ class Runner:
                         )
                     )
                     self.on_event({"kind": "step-skipped", "step": step.id, "device": device.name})
+                    if self.journal is not None:
+                        inputs = step_inputs(step.id, self.context.playbook, device)
+                        self.journal.step_skipped(
+                            step.id, device.name, inputs, skip[(step.id, device.name)]
+                        )
             outcomes = self._fan_out(step, todo)
             run.results.extend(outcomes)
             failed = next((r for r in outcomes if r.outcome == "failed"), None)
@@ -154,8 +161,11 @@ class Runner:
         ):
             run.interrupted = True
         if run.failed is None and not run.interrupted:
-            self._save_everywhere(run)
-            run.verification = self.verify_cluster()
+            try:
+                self._save_everywhere(run)
+                run.verification = self.verify_cluster()
+            except F5EcmpError as exc:
+                run.verification = [f"after the last step: {exc}"]
         run.elapsed_s = self.clock() - start
         if self.journal is not None:
             where = f"{run.failed.step} on {run.failed.device}" if run.failed else None
@@ -164,6 +174,9 @@ class Runner:
                 failed=where, interrupted=run.interrupted or None,
             )  # fmt: skip
         return run
+
+    def __post_init__(self) -> None:
+        self.context.waiter.stop = self.stop  # Ctrl-C also ends a wait
 
     def _devices(self, step: Step) -> list[Any]:
         pb = self.context.playbook
@@ -188,8 +201,7 @@ class Runner:
         while True:
             result.attempts += 1
             try:
-                applied = self._attempt(step, device)
-                result.changes.extend(applied)
+                self._attempt(step, device, result.changes)  # appends each change once sent
                 result.outcome = "changed" if result.changes else "unchanged"
                 self._record(
                     "step-done", step, device.name, changes=[c.as_dict() for c in result.changes]
@@ -201,6 +213,10 @@ class Runner:
                 self.on_event({"kind": "step-retry", "step": step.id, "device": device.name,
                                "attempt": result.attempts, "reason": str(exc)})  # fmt: skip
                 self.sleep(min(2.0 * 2 ** (result.attempts - 1), 30.0))
+                if self.stop.is_set():
+                    return self._fail(
+                        result, step, device.name, Interrupted("stopped before retrying")
+                    )
             except F5EcmpError as exc:
                 return self._fail(result, step, device.name, exc)
 
@@ -209,7 +225,7 @@ class Runner:
         self._record("step-failed", step, device, error=str(exc))
         return result
 
-    def _attempt(self, step: Step, device: Any) -> list[Change]:
+    def _attempt(self, step: Step, device: Any, applied: list[Change]) -> list[Change]:
         client: Any = self.context.client(device)
         changes = step.plan(self.context, device)
         for change in changes:
@@ -225,6 +241,7 @@ class Runner:
             )
             client.request(change.method, change.path, body=change.body,
                            confirm=self._confirmer(step, device, change))  # fmt: skip
+            applied.append(change)
         if not changes:
             return changes  # already as the playbook says: nothing to verify again
         step.settle(self.context, device)

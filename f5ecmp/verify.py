@@ -11,8 +11,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from f5ecmp.steps import floating_selfs, spanning, status
-from f5ecmp.steps.normalize import flag, interface, items, short_name
+from f5ecmp.steps import floating_selfs, selfips, spanning, status
+from f5ecmp.steps.normalize import flag, interface, short_name
 from f5ecmp.steps.registry import Context, get_or_none
 from f5ecmp.steps.waits import WaitTimeout
 
@@ -29,12 +29,13 @@ def verify_cluster(ctx: Context) -> list[str]:
 def _device_problems(ctx: Context, device: Any) -> list[str]:
     client = ctx.client(device)
     pb, problems = ctx.playbook, []
-    sync = status.sync_status(client.get(status.SYNC_STATUS_PATH))
-    if not sync.in_sync:
-        problems.append(f"{device.name}: config sync status is {sync.status}, not In Sync")
-    selfs = {s.get("name"): s for s in items(client.get(floating_selfs.READ_PATH))}
+    group = pb.device_group.name
+    sync = status.sync_status(client.get(status.SYNC_STATUS_PATH)).group_state(group)
+    if sync != "In Sync":
+        problems.append(f"{device.name}: device group {group} is {sync}, not In Sync")
+    selfs = floating_selfs.read(client.get(floating_selfs.READ_PATH))
     for want in floating_selfs.wanted(ctx.target(device)):
-        have = selfs.get(want.name)
+        have = selfips.find(selfs, want)  # by name, or adopted by its address
         if have is None:
             problems.append(
                 f"{device.name}: floating self IP {want.name} ({want.address}) is missing"

@@ -156,7 +156,7 @@ def test_device_errors_carry_what_the_device_said(
     assert client.counters.retries == 0  # a missing object is an answer, not a hiccup
 
 
-@pytest.mark.parametrize(("status", "body"), [(503, BUSY), (500, MCPD_LOST), (502, {})])
+@pytest.mark.parametrize(("status", "body"), [(503, BUSY), (500, MCPD_LOST)])
 def test_busy_answers_are_retried_with_backoff(
     rsps: responses.RequestsMock, clock: FakeClock, status: int, body: dict[str, object]
 ) -> None:
@@ -268,3 +268,46 @@ def test_the_token_is_extended_before_it_runs_out_and_deleted_at_the_end(
         ("DELETE", token_url),
     ]
     assert json.loads(rsps.calls[2].request.body or b"{}") == {"timeout": 3600}
+
+
+def test_a_gateway_error_on_a_write_is_confirmed_not_resent(
+    rsps: responses.RequestsMock, clock: FakeClock
+) -> None:
+    # A 504 from the proxy in front of the REST service may come after the write was applied.
+    rsps.add(
+        responses.POST, f"{BASE}/mgmt/tm/ltm/pool", status=504, body="<html>Gateway Timeout</html>"
+    )
+    client = make_client(clock)
+    assert client.post("/mgmt/tm/ltm/pool", {"name": "p"}, confirm=lambda: True) == {}
+    assert len([c for c in rsps.calls if c.request.url.endswith("/ltm/pool")]) == 1
+
+
+def test_a_gateway_error_on_a_read_is_retried(
+    rsps: responses.RequestsMock, clock: FakeClock
+) -> None:
+    rsps.add(responses.GET, f"{BASE}/mgmt/tm/sys/", status=502, body="bad gateway")
+    rsps.add(responses.GET, f"{BASE}/mgmt/tm/sys/", json={"kind": "ok"})
+    client = make_client(clock)
+    assert client.get("/mgmt/tm/sys/") == {"kind": "ok"}
+
+
+def test_an_answer_that_is_not_json_is_a_device_error(
+    rsps: responses.RequestsMock, clock: FakeClock
+) -> None:
+    rsps.add(
+        responses.GET, f"{BASE}/mgmt/tm/sys/", status=200, body="<html>Configuration Utility</html>"
+    )
+    client = make_client(clock)
+    with pytest.raises(DeviceError, match="not JSON"):
+        client.get("/mgmt/tm/sys/")
+
+
+def test_the_password_never_reaches_an_error_message(clock: FakeClock) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, f"{BASE}/mgmt/shared/authn/login", json=LOGIN)
+        rsps.add(responses.POST, f"{BASE}/mgmt/tm/cm/add-to-trust", status=400,
+                 body=f"error: bad request body {{'password': '{SECRET}'}}")  # fmt: skip
+        client = make_client(clock)
+        with pytest.raises(DeviceError) as caught:
+            client.post("/mgmt/tm/cm/add-to-trust", {"password": SECRET})
+    assert SECRET not in str(caught.value)

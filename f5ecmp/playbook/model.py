@@ -323,6 +323,10 @@ class VirtualAddress(Spec):
 
 
 StepRetries = Annotated[int, in_range(0, 10, "step retries")]
+StepId = Literal[
+    "vlans", "static_selfs", "ntp", "trust", "connectivity", "device_group", "pool",
+    "virtual_server", "spanning", "traffic_groups", "floating_selfs", "sync",
+]  # fmt: skip
 
 
 class Playbook(Spec):
@@ -340,6 +344,10 @@ class Playbook(Spec):
     pool: Pool
     virtual_server: VirtualServer
     virtual_address: VirtualAddress = VirtualAddress()
+    step_retries: dict[StepId, StepRetries] = Field(
+        default_factory=dict,
+        description="re-runs of a step that fails for a retriable reason, per step (default 2)",
+    )
 
     @model_validator(mode="after")
     def _name_labels(self) -> Playbook:

@@ -36,8 +36,8 @@ class Change:
     action: Action
     method: str
     path: str
-    body: dict[str, Any] | None
-    summary: str
+    body: dict[str, Any] | None = field(repr=False)  # may carry a peer's password
+    summary: str = ""
     fields: tuple[FieldChange, ...] = field(default_factory=tuple)
 
     @property

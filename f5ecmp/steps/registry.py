@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from f5ecmp.errors import F5EcmpError
 from f5ecmp.steps import (
     connectivity,
     device_group,
@@ -26,8 +27,8 @@ from f5ecmp.steps import (
     virtual_server,
     vlans,
 )
-from f5ecmp.steps.base import Change, Target
-from f5ecmp.steps.syncwait import wait_in_sync
+from f5ecmp.steps.base import Change, StepConflict, Target
+from f5ecmp.steps.syncwait import check_direction, wait_in_sync
 from f5ecmp.steps.waits import Waiter
 
 Scope = Literal["each", "first"]
@@ -71,12 +72,15 @@ class Context:
 
 
 def get_or_none(client: DeviceApi, path: str, params: Mapping[str, str] | None = None) -> Any:
-    """GET an object; None when the device answers 404 (it does not exist yet)."""
+    """GET an object; None when the device says it does not exist (404 with mcpd's
+    01020036 "was not found"), never for a 404 of a restarting REST service."""
     try:
         return client.get(path, params)
-    except Exception as exc:
-        if getattr(exc, "status", None) == 404:
-            return None
+    except F5EcmpError as exc:
+        if getattr(exc, "status", None) == 404 and not getattr(exc, "busy", False):
+            message = str(getattr(exc, "message", ""))
+            if "01020036" in message or "not found" in message.lower():
+                return None
         raise
 
 
@@ -128,7 +132,7 @@ def _settle_trust(ctx: Context, device: Any) -> None:
 def _plan_connectivity(ctx: Context, device: Any) -> list[Change]:
     own = connectivity.self_device(ctx.read(device, connectivity.DEVICE_COLLECTION))
     if own is None:
-        raise RuntimeError(f"{device.name} lists no cm device with selfDevice true")
+        raise StepConflict(f"{device.name} lists no cm device record of its own (selfDevice true)")
     return connectivity.diff(own, ctx.target(device))
 
 
@@ -195,11 +199,13 @@ def read_everywhere(ctx: Context, path: str) -> dict[str, Any]:
 
 def _plan_sync(ctx: Context, device: Any) -> list[Change]:
     group = ctx.playbook.device_group.name
-    for answer in read_everywhere(ctx, status.SYNC_STATUS_PATH).values():
-        found = status.sync_status(answer)
-        if (found.group_status(group) or found.status) != "In Sync":
-            return [device_group.sync_command(ctx.playbook)]
-    return []
+    seen = {
+        n: status.sync_status(a) for n, a in read_everywhere(ctx, status.SYNC_STATUS_PATH).items()
+    }
+    if all(found.group_state(group) == "In Sync" for found in seen.values()):
+        return []
+    check_direction(ctx, seen)
+    return [device_group.sync_command(ctx.playbook)]
 
 
 STEPS: tuple[Step, ...] = (

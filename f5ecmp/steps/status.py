@@ -65,6 +65,18 @@ class SyncStatus:
                 return device.strip(), group.strip()
         return None
 
+    def group_state(self, group: str) -> str:
+        """The group's own status from its detail line, else the device-wide one."""
+        return self.group_status(group) or self.status
+
+    def recommended_for(self, group: str) -> str | None:
+        """The device BIG-IP recommends syncing to ``group``, if it recommends one."""
+        for line in self.details:
+            marker = "Recommended action: Synchronize "
+            if marker in line and line.rstrip().endswith(f" to group {group}"):
+                return line.split(marker, 1)[1].rsplit(" to group ", 1)[0].strip()
+        return None
+
     def group_status(self, group: str) -> str | None:
         """The status a detail line gives one device group: ``dg (In Sync): ...``."""
         prefix = f"{group} ("

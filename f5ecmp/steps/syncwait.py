@@ -27,46 +27,53 @@ class SyncError(F5EcmpError):
     """Config sync cannot finish without an operator."""
 
 
-def wait_in_sync(ctx: Context) -> None:
+def check_direction(ctx: Context, seen: dict[str, status.SyncStatus]) -> None:
+    """Refuse to sync our first device to the group when BIG-IP recommends another device:
+    that device holds changes made outside this rollout, and a sync would overwrite them."""
     pb = ctx.playbook
-    authority = pb.authority
+    group = pb.device_group.name
+    for name, state in seen.items():
+        recommended = state.recommended_for(group)
+        if recommended is not None and recommended != pb.authority.name:
+            raise SyncError(
+                f"{name}: {state.group_state(group)}: BIG-IP recommends syncing {recommended} to "
+                f"group {group}, not {pb.authority.name}: {recommended} was changed outside this "
+                "rollout, and syncing would overwrite that. Review it, sync it by hand, then "
+                "run apply again"
+            )
+
+
+def wait_in_sync(ctx: Context) -> None:
+    from f5ecmp.steps.registry import read_everywhere
+
+    pb = ctx.playbook
+    authority, group = pb.authority, pb.device_group.name
     resyncs = 0
 
     def probe() -> tuple[bool, str]:
         nonlocal resyncs
-        from f5ecmp.steps.registry import read_everywhere
-
         seen = {
             name: status.sync_status(answer)
             for name, answer in read_everywhere(ctx, status.SYNC_STATUS_PATH).items()
         }
-        if all(s.in_sync for s in seen.values()):
+        states = {name: found.group_state(group) for name, found in seen.items()}
+        if all(state == "In Sync" for state in states.values()):
             return True, "In Sync everywhere"
-        for name, state in seen.items():
-            if state.in_sync or state.status in _WAITING:
+        check_direction(ctx, seen)
+        for name, state in states.items():
+            if state == "In Sync" or state in _WAITING:
                 continue
-            if state.status in _RESYNCABLE:
-                recommended = state.recommended()
-                if recommended is not None and recommended[0] != authority.name:
-                    raise SyncError(
-                        f"{name}: {state.status}: BIG-IP recommends syncing {recommended[0]} to "
-                        f"group {recommended[1]}, not {authority.name}: {recommended[0]} was changed "
-                        "outside this rollout. Review it, sync it by hand, then run apply again"
-                    )
+            if state in _RESYNCABLE:
                 if resyncs < _MAX_RESYNCS:
                     resyncs += 1
                     _post(ctx, authority, device_group.sync_command(pb).body)
-                    return (
-                        False,
-                        f"{name}: {state.status} (synced {authority.name} to the group again)",
-                    )
+                    return False, f"{name}: {state} (synced {authority.name} to the group again)"
                 continue
-            detail = "; ".join(state.details) or state.summary
-            raise SyncError(f"{name}: config sync status {state.status or 'unknown'}: {detail}")
-        worst = ", ".join(f"{n}: {s.status}" for n, s in seen.items() if not s.in_sync)
-        return False, worst
+            detail = "; ".join(seen[name].details) or seen[name].summary
+            raise SyncError(f"{name}: config sync status {state or 'unknown'}: {detail}")
+        return False, ", ".join(f"{n}: {s}" for n, s in states.items() if s != "In Sync")
 
-    ctx.waiter.until(f"device group {pb.device_group.name} to be In Sync", probe)
+    ctx.waiter.until(f"device group {group} to be In Sync", probe)
 
 
 def _post(ctx: Context, device: Any, body: Any) -> None:

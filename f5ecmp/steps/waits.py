@@ -7,6 +7,7 @@ never wait for real.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ class WaitTimeout(F5EcmpError):
     """Something BIG-IP does asynchronously did not happen before the deadline (retriable)."""
 
 
+class WaitStopped(F5EcmpError):
+    """The operator stopped the run while it waited."""
+
+
 @dataclass
 class Waiter:
     clock: Callable[[], float] = time.monotonic
@@ -28,6 +33,7 @@ class Waiter:
     first_s: float = 0.5
     max_s: float = 5.0
     deadline_s: float = 180.0
+    stop: threading.Event | None = None
 
     def until(self, what: str, probe: Callable[[], tuple[bool, T]]) -> T:
         """Call ``probe`` until it says done; return its last value, or raise WaitTimeout
@@ -42,4 +48,6 @@ class Waiter:
                     f"gave up after {self.deadline_s:.0f} s waiting for {what} (last seen: {value})"
                 )
             self.sleep(delay)
+            if self.stop is not None and self.stop.is_set():
+                raise WaitStopped(f"stopped while waiting for {what}")
             delay = min(delay * 2, self.max_s)

@@ -1,0 +1,92 @@
+"""What a rollout must refuse to do, and how resume chains across runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+from typer.testing import CliRunner
+
+from f5ecmp.cli import app
+from f5ecmp.client import DeviceError
+from f5ecmp.playbook.model import StepId
+from f5ecmp.steps.base import StepConflict
+from f5ecmp.steps.registry import STEP_IDS, get_or_none
+from f5ecmp.steps.syncwait import SyncError
+from tests.conftest import SEED
+from tests.rollout.conftest import Rig
+
+NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
+
+
+def test_the_playbooks_step_ids_are_the_registrys() -> None:
+    assert tuple(get_args(StepId)) == STEP_IDS
+
+
+def test_a_change_made_on_a_peer_is_never_overwritten_by_a_sync(rig: Rig) -> None:
+    assert rig.apply().ok
+    b = rig.session.clients[NAMES[1]]
+    b.patch("/mgmt/tm/ltm/pool/~Common~app_pool", {"description": "changed on b by hand"})
+    with pytest.raises(SyncError, match=r"recommends syncing bigip-b\.example\.net"):
+        rig.plan()
+    result = rig.apply()
+    assert not result.ok and result.failed is not None and result.failed.step == "sync"
+    assert "changed outside this rollout" in (result.failed.error or "")
+    pool = rig.get(NAMES[1], "/mgmt/tm/ltm/pool/~Common~app_pool")
+    assert pool["description"] == "changed on b by hand"
+
+
+def test_a_conflict_in_plan_is_reported_even_with_changes_pending(rig: Rig) -> None:
+    assert rig.apply().ok
+    rig.session.clients[NAMES[1]].patch("/mgmt/tm/net/vlan/~Common~internal", {"mtu": 9000})
+    rig.session.clients[NAMES[0]].delete("/mgmt/tm/cm/device-group/~Common~dg-ecmp")
+    rig.session.clients[NAMES[0]].post(
+        "/mgmt/tm/cm/device-group", {"name": "dg-ecmp", "type": "sync-only"}
+    )
+    with pytest.raises(StepConflict, match="cannot change"):
+        rig.plan()
+
+
+def test_a_resumed_run_that_fails_again_is_resumed_without_redoing_anything(rig: Rig) -> None:
+    def down_at(step: str, device: str) -> Any:
+        def hook(event: dict[str, Any]) -> None:
+            if event["kind"] == "step-start" and (event["step"], event["device"]) == (step, device):
+                rig.sim.set_down(device, True)
+
+        return hook
+
+    first = rig.apply(on_event=down_at("connectivity", NAMES[2]))
+    assert first.failed is not None and first.failed.step == "connectivity"
+    rig.sim.set_down(NAMES[2], False)
+    second = rig.apply(resume=True, on_event=down_at("pool", NAMES[0]))
+    assert second.failed is not None and second.failed.step == "pool"
+    rig.sim.set_down(NAMES[0], False)
+    third = rig.apply(resume=True)
+    assert third.ok, (third.failed, third.verification)
+    skipped = {(r.step, r.device) for r in third.results if r.outcome == "skipped"}
+    assert ("vlans", NAMES[0]) in skipped and ("connectivity", NAMES[2]) in skipped
+    assert ("device_group", NAMES[0]) in skipped
+
+
+def test_a_restarting_rest_service_is_not_read_as_a_missing_object() -> None:
+    class Busy:
+        name = "x"
+
+        def get(self, path: str, params: Any = None) -> Any:
+            raise DeviceError("x", "GET", path, 404, "URI path /mgmt/tm/ltm/pool not registered.")
+
+    with pytest.raises(DeviceError):
+        get_or_none(Busy(), "/mgmt/tm/ltm/pool/~Common~p")
+
+
+def test_a_state_directory_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    result = CliRunner().invoke(
+        app, ["apply", str(SEED), "--simulate", "--yes", "--state-dir", str(blocker / "sub")]
+    )
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: cannot use the state directory")
+    assert "Traceback" not in result.output
