@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 import sys
@@ -298,12 +299,13 @@ def status(
 
     out, errors = output_console(), error_console()
     pb = _load(playbook, errors)
-    settings = _settings(
-        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True
+    settings = dataclasses.replace(
+        _settings(simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True),
+        best_effort=True,
     )
     _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
-        health = cluster_health(pb, session.clients)
+        health = cluster_health(pb, session.clients, session.unreachable)
     if as_json:
         typer.echo(json.dumps(health.as_dict(), indent=2))
     else:

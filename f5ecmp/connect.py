@@ -50,8 +50,13 @@ def open_clients(
     credentials: Mapping[str, tuple[str, str]],
     options: Options,
     sleep: Callable[[float], None] | None = None,
+    *,
+    best_effort: bool = False,
+    unreachable: dict[str, str] | None = None,
 ) -> dict[str, Client]:
-    """Log into every device in parallel; raise ConnectError naming every failure."""
+    """Log into every device in parallel; raise ConnectError naming every failure, or with
+    ``best_effort`` return the devices that answered and note the others in ``unreachable``."""
+    unreachable = {} if unreachable is None else unreachable
     clients = {}
     secrets = tuple(password for _, password in credentials.values())
     for device in pb.devices:
@@ -72,10 +77,14 @@ def open_clients(
         return None
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        failures = [f for f in pool.map(connect, clients.values()) if f is not None]
-    if failures:
+        outcomes = dict(zip(clients, pool.map(connect, clients.values()), strict=True))
+    failures = {name: f for name, f in outcomes.items() if f is not None}
+    if failures and not best_effort:
         close_all(clients)
-        raise ConnectError("\n".join(failures))
+        raise ConnectError("\n".join(failures.values()))
+    for name in failures:  # best effort: report them, work with the others
+        clients.pop(name).close()
+    unreachable.update(failures)
     return clients
 
 

@@ -80,8 +80,15 @@ def device_health(pb: Any, client: Any, name: str) -> DeviceHealth:
         return DeviceHealth(name=name, reachable=False, error=str(exc))
 
 
-def cluster_health(pb: Any, clients: dict[str, Any]) -> Health:
-    devices = [device_health(pb, clients[d.name], d.name) for d in pb.devices]
+def cluster_health(
+    pb: Any, clients: dict[str, Any], unreachable: dict[str, str] | None = None
+) -> Health:
+    gone = unreachable or {}
+    devices = [
+        DeviceHealth(d.name, False, error=gone[d.name]) if d.name in gone
+        else device_health(pb, clients[d.name], d.name)
+        for d in pb.devices
+    ]  # fmt: skip
     problems = []
     for d in devices:
         if not d.reachable:

@@ -34,6 +34,7 @@ class Settings:
     insecure: bool = False
     timeouts: Timeouts = field(default_factory=Timeouts)
     read_only: bool = False
+    best_effort: bool = False  # status: work with the devices that answer, report the others
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sim_timing: Any = None  # the simulator's Timing under --simulate (default: a quick rehearsal)
 
@@ -45,6 +46,7 @@ class Session:
     credentials: dict[str, tuple[str, str]] = field(repr=False)
     devices: dict[str, DeviceInfo]
     simulator: Any = None  # the in-process SimServer under --simulate
+    unreachable: dict[str, str] = field(default_factory=dict)  # best effort: name → why
 
     def context(self, **kwargs: Any) -> Any:
         """A step context for this session, with what the identity guard already read."""
@@ -108,10 +110,14 @@ def open_session(
             retry=settings.retry,
             read_only=settings.read_only,
         )
-        clients = open_clients(pb, endpoints, credentials, options)
+        unreachable: dict[str, str] = {}
+        clients = open_clients(
+            pb, endpoints, credentials, options,
+            best_effort=settings.best_effort, unreachable=unreachable,
+        )  # fmt: skip
         stack.callback(close_all, clients)
-        devices = check_identity(pb, clients)
-        yield Session(pb, clients, credentials, devices, simulator)
+        devices = check_identity(pb, clients) if not unreachable else {}
+        yield Session(pb, clients, credentials, devices, simulator, unreachable)
 
 
 def _from_urls(urls: Mapping[str, str], ca_bundle: str) -> eps.Endpoints:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,11 +89,23 @@ def test_drifted_mtu_is_one_patch_of_that_field() -> None:
     assert change.summary == "modify VLAN internal: mtu: 9000 → 1500"
 
 
-def test_tagging_swapped_between_interfaces_is_seen() -> None:
+def test_tagging_swapped_between_interfaces_is_seen(
+    seed_text: str, write_playbook: Callable[[str], Path]
+) -> None:
+    # The playbook: 1.2 untagged and 1.4 tagged; the device: 1.2 tagged and 1.4 untagged. The
+    # same names and the same two flags, so a flattened comparison would see no difference.
+    text = seed_text.replace(
+        'interfaces: [{name: "1.2", tagged: false}]',
+        'interfaces: [{name: "1.2", tagged: false}, {name: "1.4", tagged: true}]',
+    )
+    pb = load_playbook(write_playbook(text))
     current = converged()
-    member = current["items"][2]["interfacesReference"]["items"][0]
-    del member["untagged"]
-    member["tagged"] = True
-    (change,) = vlans.diff(vlans.read(current), TARGET)
-    assert change.body == {"interfaces": [{"name": "1.3", "untagged": True}]}
-    assert "interfaces: [1.3 tagged] → [1.3 untagged]" in change.summary
+    current["items"][1]["interfacesReference"]["items"] = [
+        {"name": "1.2", "tagged": True, "tagMode": "none"},
+        {"name": "1.4", "untagged": True, "tagMode": "none"},
+    ]
+    (change,) = vlans.diff(vlans.read(current), Target(pb, pb.devices[0]))
+    assert change.body == {
+        "interfaces": [{"name": "1.2", "untagged": True}, {"name": "1.4", "tagged": True}]
+    }
+    assert "interfaces: [1.2 tagged, 1.4 untagged] → [1.2 untagged, 1.4 tagged]" in change.summary
