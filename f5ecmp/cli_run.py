@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from f5ecmp.client import Timeouts
+from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.errors import F5EcmpError, PlaybookError
 from f5ecmp.journal import cluster_lock, list_runs
 from f5ecmp.playbook import Playbook, load_playbook
@@ -64,6 +64,15 @@ ConnectTimeout = Annotated[
 ReadTimeout = Annotated[
     float, typer.Option("--read-timeout", help="seconds to wait for an answer", min=0.1)
 ]
+Attempts = Annotated[
+    int,
+    typer.Option(
+        "--attempts",
+        help="tries of a request that fails transiently (refused, busy, dropped)",
+        min=1,
+        max=20,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print a JSON document instead of text")]
 StateDir = Annotated[
     Path | None,
@@ -83,14 +92,14 @@ def _load(path: Path, errors: Console) -> Playbook:
 
 
 def _settings(simulate: bool, endpoints: Path | None, ca_bundle: str | None, insecure: bool,
-              connect_timeout: float, read_timeout: float, read_only: bool) -> Settings:  # fmt: skip
+              connect_timeout: float, read_timeout: float, read_only: bool, attempts: int = 6) -> Settings:  # fmt: skip
     if simulate and endpoints is not None:
         raise typer.BadParameter(
             "--simulate and --endpoints exclude each other", param_hint="--endpoints"
         )
-    return Settings(
-        simulate, endpoints, ca_bundle, insecure, Timeouts(connect_timeout, read_timeout), read_only
-    )
+    timeouts = Timeouts(connect_timeout, read_timeout)
+    retry = RetryPolicy(attempts=attempts)
+    return Settings(simulate, endpoints, ca_bundle, insecure, timeouts, read_only, retry=retry)
 
 
 def _notes(errors: Console, settings: Settings, pb: Playbook | None = None) -> None:
@@ -118,14 +127,14 @@ def _session(pb: Playbook, settings: Settings, errors: Console) -> Iterator[Sess
 def plan(
     playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
     ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, as_json: JsonOpt = False,
+    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False,
     detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="exit 2 when changes are pending (0: none, 1: error)")] = False,
 ) -> None:  # fmt: skip
     """Show every change apply would make, reading every device and writing nothing."""
     out, errors = output_console(), error_console()
     pb = _load(playbook, errors)
     settings = _settings(
-        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True
+        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True, attempts
     )
     _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
@@ -145,7 +154,7 @@ def plan(
 def apply(
     playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
     ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, as_json: JsonOpt = False, state_dir: StateDir = None,
+    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False, state_dir: StateDir = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="the same as `plan`")] = False,
     detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="with --dry-run: exit 2 when changes are pending")] = False,
@@ -172,7 +181,7 @@ def apply(
         print_error(errors, "not on a terminal, so cannot ask for confirmation: pass --yes")
         raise typer.Exit(1)
     settings = _settings(
-        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, False
+        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, False, attempts
     )
     _notes(errors, settings, pb)
     states = state_dir or playbook.resolve().parent / ".f5ecmp"
@@ -290,7 +299,7 @@ def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt 
 def status(
     playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
     ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, as_json: JsonOpt = False,
+    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False,
 ) -> None:  # fmt: skip
     """Show sync and failover state, where each traffic group runs, and the virtual address;
     exit 1 when anything is unhealthy."""
@@ -300,7 +309,9 @@ def status(
     out, errors = output_console(), error_console()
     pb = _load(playbook, errors)
     settings = dataclasses.replace(
-        _settings(simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True),
+        _settings(
+            simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True, attempts
+        ),
         best_effort=True,
     )
     _notes(errors, settings, pb)

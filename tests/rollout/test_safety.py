@@ -188,7 +188,9 @@ def test_apply_then_plan_over_endpoints_leaves_the_write_counter_still(
 def test_status_reports_an_unreachable_device_instead_of_failing(served: tuple[Any, Path]) -> None:
     sim, eps = served
     sim.set_down("bigip-c.example.net")
-    result = runner.invoke(app, ["status", str(SEED), "--endpoints", str(eps)], env=GOOD)
+    result = runner.invoke(
+        app, ["status", str(SEED), "--endpoints", str(eps), "--attempts", "1"], env=GOOD
+    )
     assert result.exit_code == 1
     assert "bigip-c.example.net: unreachable" in result.stdout
     assert "bigip-a.example.net │ yes" in result.stdout
