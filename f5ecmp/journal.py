@@ -18,7 +18,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,8 +270,3 @@ class ClusterLock:
 
 def cluster_lock(state_dir: Path, cluster: str) -> ClusterLock:
     return ClusterLock(cluster_dir(state_dir, cluster) / "lock")
-
-
-def iter_records(runs: list[Run]) -> Iterator[dict[str, Any]]:
-    for run in runs:
-        yield from run.records

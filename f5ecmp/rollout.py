@@ -19,7 +19,6 @@ from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal, Run, cluster_lock, last_unfinished, list_runs
 from f5ecmp.runner import Event, Runner, RunResult
 from f5ecmp.steps.registry import STEPS, Context, playbook_fingerprint, step_inputs
-from f5ecmp.steps.waits import Waiter
 
 
 class NothingToResume(F5EcmpError):
@@ -97,7 +96,3 @@ class Rollout:
             finally:
                 journal.close()
             return result, resume, journal, stale
-
-
-def default_waiter() -> Waiter:
-    return Waiter()

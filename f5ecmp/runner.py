@@ -34,12 +34,6 @@ class Interrupted(F5EcmpError):
     """The operator stopped the run (Ctrl-C); the journal says where, for --resume."""
 
 
-class StepFailed(F5EcmpError):
-    def __init__(self, step: Step, device: str, cause: Exception) -> None:
-        self.step, self.device, self.cause = step, device, cause
-        super().__init__(f"step {step.number} {step.id} failed on {device}: {cause}")
-
-
 @dataclass
 class StepResult:
     step: str

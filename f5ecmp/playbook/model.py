@@ -9,7 +9,7 @@ connectivity addresses, HA order) are left ``None`` here and resolved by propert
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -49,7 +49,6 @@ LbMethod = Literal[
     "predictive-node", "fastest-node", "fastest-app-response", "dynamic-ratio-member",
     "dynamic-ratio-node", "weighted-least-connections-member", "weighted-least-connections-node",
 ]  # fmt: skip
-LB_METHODS: tuple[str, ...] = get_args(LbMethod)
 VirtualType = Literal[
     "standard", "performance-l4", "performance-http", "forwarding-ip", "forwarding-l2",
     "stateless", "reject", "dhcp", "internal", "message-routing",
