@@ -181,7 +181,13 @@ def _plan_spanning(ctx: Context, device: Any) -> list[Change]:
 
 def _plan_traffic_groups(ctx: Context, device: Any) -> list[Change]:
     answer = ctx.read(device, traffic_groups.TG_COLLECTION)
-    return traffic_groups.diff(traffic_groups.read(answer), ctx.target(device))
+    changes = traffic_groups.diff(traffic_groups.read(answer), ctx.target(device))
+    if not any(c.action == "modify" and "haOrder" in (c.body or {}) for c in changes):
+        return changes
+    # Only then: where do the groups run now (one more read, so the plan can say what moves).
+    states = status.traffic_group_states(ctx.client(device).get(status.TG_STATS_PATH))
+    active = {tg: [d for d, s in by.items() if s == "active"] for tg, by in states.items()}
+    return traffic_groups.with_moves(changes, active)
 
 
 def _plan_floating(ctx: Context, device: Any) -> list[Change]:

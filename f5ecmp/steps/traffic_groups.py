@@ -10,6 +10,7 @@ traffic group moves.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from f5ecmp.playbook.model import Device, Playbook
@@ -76,3 +77,20 @@ def diff(current: dict[str, dict[str, Any]], target: Target) -> list[Change]:
             path = f"{TG_COLLECTION}/{uri_name(device.traffic_group.name)}"
             changes.append(modify(path, f"traffic group {device.traffic_group.name}", fields))
     return changes
+
+
+def with_moves(changes: list[Change], active: dict[str, list[str]]) -> list[Change]:
+    """Say in the plan when a change will move a live traffic group: a new HA order whose
+    first device is not where the group runs, with auto failback on, brings it there."""
+    out = []
+    for change in changes:
+        body = change.body or {}
+        group = change.path.rsplit("~", 1)[-1] if change.action == "modify" else ""
+        now = active.get(group, [])
+        order = [short_name(d) for d in body.get("haOrder", [])]
+        failback = body.get("autoFailbackEnabled", "true") == "true"
+        if now and order and failback and order[0] not in now:
+            note = f" — moves {group} from {', '.join(now)} to {order[0]} (auto failback)"
+            change = dataclasses.replace(change, summary=change.summary + note)
+        out.append(change)
+    return out

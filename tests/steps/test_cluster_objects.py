@@ -178,3 +178,20 @@ def test_six_floating_selfs_each_in_its_devices_traffic_group() -> None:
         "/Common/traffic-group-3", "/Common/traffic-group-3",
     ]  # fmt: skip
     assert (changes[2].body or {})["name"] == "float_ext_self_bigip-b"
+
+
+def test_a_change_that_moves_a_live_traffic_group_says_so() -> None:
+    current = {}
+    for device in PB.devices:
+        current[device.traffic_group.name] = traffic_groups.desired_body(PB, device)
+    current["traffic-group-2"]["haOrder"] = [
+        "/Common/bigip-c.example.net",
+        "/Common/bigip-b.example.net",
+    ]
+    changes = traffic_groups.diff(current, A)
+    (moved,) = traffic_groups.with_moves(changes, {"traffic-group-2": ["bigip-c.example.net"]})
+    assert moved.summary.endswith(
+        "— moves traffic-group-2 from bigip-c.example.net to bigip-b.example.net (auto failback)"
+    )
+    (stays,) = traffic_groups.with_moves(changes, {"traffic-group-2": ["bigip-b.example.net"]})
+    assert "moves" not in stays.summary
