@@ -44,6 +44,7 @@ from f5ecmp.redact import scrub
 
 LOGIN_PATH = "/mgmt/shared/authn/login"
 TOKEN_PATH = "/mgmt/shared/authz/tokens/{token}"
+TRANSACTION_PATH = "/mgmt/tm/transaction"
 TOKEN_LIFETIME_S = 1200  # what BIG-IP grants a new token (reference §3.1)
 TOKEN_EXTENDED_S = 3600  # asked for when a long run nears the end of a token
 _TOKEN_MARGIN_S = 120
@@ -257,6 +258,7 @@ class Client:
         params: Mapping[str, str] | None = None,
         body: Any = None,
         confirm: Callable[[], bool] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request, retrying what is safe to retry; return the decoded body.
 
@@ -269,7 +271,9 @@ class Client:
         if write and self.read_only:
             raise ReadOnlyError(f"{self.name}: {method} {path} refused: this run is read-only")
         return self._retrying(
-            lambda: self._attempt(method, path, params, body, confirm), method, path
+            lambda: self._attempt(method, path, params, body, confirm, headers=headers),
+            method,
+            path,
         )
 
     def _retrying(self, attempt: Callable[[], Any], method: str, path: str) -> Any:
@@ -290,6 +294,26 @@ class Client:
             raise self._give_up(method, path, exc.cause) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def transaction(
+        self, commands: list[dict[str, Any]], *, confirm: Callable[[], bool] | None = None
+    ) -> Any:
+        """Send ``commands`` (method, path, body) as one iControl REST transaction: BIG-IP
+        applies all of them or none (reference §4.15)."""
+        opened = self.request("POST", TRANSACTION_PATH, body={})
+        trans_id = str(opened["transId"])
+        header = {"X-F5-REST-Coordination-Id": trans_id}
+        for command in commands:
+            self.request(
+                command["method"], command["path"], body=command.get("body"), headers=header
+            )
+        done = self.request(
+            "PATCH", f"{TRANSACTION_PATH}/{trans_id}", body={"state": "VALIDATING"}, confirm=confirm
+        )
+        if done and done.get("state") not in (None, "COMPLETED"):
+            raise DeviceError(self.name, "PATCH", f"{TRANSACTION_PATH}/{trans_id}", 200,
+                              f"transaction ended {done.get('state')}: {done.get('failureReason', '')}")  # fmt: skip
+        return done
+
     def _count_retry(self, _state: RetryCallState) -> None:
         self.counters.retries += 1
 
@@ -301,6 +325,7 @@ class Client:
         body: Any,
         confirm: Callable[[], bool] | None,
         relogged: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         self._extend_token_if_needed()
         if method == "GET":
@@ -308,7 +333,7 @@ class Client:
         else:
             self.counters.writes += 1
         try:
-            response = self._send(method, path, params, body)
+            response = self._send(method, path, params, body, headers)
             payload = response.json() if response.ok and response.content else {}
         except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
             if isinstance(exc, requests.exceptions.SSLError):
@@ -331,7 +356,7 @@ class Client:
             if relogged:
                 raise self._error(method, path, response)
             self._login()  # the device dropped or expired the token: once more, with a new one
-            return self._attempt(method, path, params, body, confirm, relogged=True)
+            return self._attempt(method, path, params, body, confirm, True, headers)
         if response.ok:
             return payload
         error = self._error(method, path, response)
@@ -362,13 +387,19 @@ class Client:
         )
 
     def _send(
-        self, method: str, path: str, params: Mapping[str, str] | None, body: Any
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        body: Any,
+        headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
         return self._session.request(
             method,
             self.base_url + path,
             params=params,
             json=body,
+            headers=dict(headers) if headers else None,
             timeout=(self.timeouts.connect_s, self.timeouts.read_s),
             # Per request: requests lets REQUESTS_CA_BUNDLE override a Session's ``verify``.
             verify=self.verify,

@@ -233,8 +233,11 @@ class Runner:
                     "summary": change.summary,
                 }
             )
-            client.request(change.method, change.path, body=change.body,
-                           confirm=self._confirmer(step, device, change))  # fmt: skip
+            confirm = self._confirmer(step, device, change)
+            if change.method == "TRANSACTION":
+                client.transaction((change.body or {})["commands"], confirm=confirm)
+            else:
+                client.request(change.method, change.path, body=change.body, confirm=confirm)
             applied.append(change)
         if not changes:
             return changes  # already as the playbook says: nothing to verify again

@@ -105,9 +105,17 @@ def diff_one(current: list[dict[str, Any]], want: WantedSelf) -> list[Change]:
 
 
 def _recreate(have: dict[str, Any], want: WantedSelf, path: str) -> list[Change]:
+    """Delete and create again in one transaction: BIG-IP applies both or neither, so a
+    refused create never leaves the VLAN without its self IP."""
     was = f"{have.get('address')} on {short_name(have.get('vlan'))}"
+    commands = [
+        {"method": "DELETE", "path": path, "body": None},
+        {"method": "POST", "path": SELF_COLLECTION, "body": body(want)},
+    ]
+    summary = (
+        f"replace {want.label} {have['name']} ({was}) with {want.name} {want.address} on "
+        f"{want.vlan}, in one transaction (address and VLAN cannot change in place)"
+    )
     return [
-        Change("delete", "DELETE", path, None, f"delete {want.label} {have['name']} ({was}): address and VLAN cannot be changed in place"),
-        Change("create", "POST", SELF_COLLECTION, body(want),
-               f"create {want.label} {want.name} {want.address} on {want.vlan} ({want.traffic_group})"),
-    ]  # fmt: skip
+        Change("modify", "TRANSACTION", "/mgmt/tm/transaction", {"commands": commands}, summary)
+    ]

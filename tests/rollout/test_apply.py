@@ -204,3 +204,16 @@ def test_stopping_mid_run_leaves_a_journal_to_resume_from(rig: Rig) -> None:
     assert run.end is not None and run.end.get("interrupted") is True
     resumed = rig.apply(resume=True)
     assert resumed.ok, (resumed.failed, resumed.verification)
+
+
+def test_a_drifted_self_ip_address_is_replaced_in_one_transaction(rig: Rig) -> None:
+    assert rig.apply().ok
+    b = rig.session.clients[NAMES[1]]
+    b.delete("/mgmt/tm/net/self/~Common~ext_static_self_bigip-b")
+    b.post("/mgmt/tm/net/self", {"name": "ext_static_self_bigip-b", "address": "20.1.1.77/24",
+                                  "vlan": "/Common/external"})  # fmt: skip
+    (change,) = [c for r in rig.plan() for c in r.changes]
+    assert change.method == "TRANSACTION" and "in one transaction" in change.summary
+    assert rig.apply().ok
+    fixed = rig.get(NAMES[1], "/mgmt/tm/net/self/~Common~ext_static_self_bigip-b")
+    assert fixed["address"] == "20.1.1.7/24"

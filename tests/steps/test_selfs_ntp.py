@@ -66,15 +66,17 @@ def test_a_self_ip_made_by_hand_is_recognised_by_address() -> None:
     assert "found by address" in change.summary
 
 
-def test_a_changed_address_is_deleted_and_created_again() -> None:
+def test_a_changed_address_is_replaced_in_one_transaction() -> None:
     current = converged()
     current[2]["address"] = "10.2.1.66/24"
-    delete, create = static_selfs.diff(current, A)
-    assert (delete.method, delete.path) == (
+    (change,) = static_selfs.diff(current, A)
+    assert (change.method, change.path) == ("TRANSACTION", "/mgmt/tm/transaction")
+    delete, create = (change.body or {})["commands"]
+    assert (delete["method"], delete["path"]) == (
         "DELETE",
         "/mgmt/tm/net/self/~Common~ha_static_self_bigip-a",
     )
-    assert create.body is not None and create.body["address"] == "10.2.1.6/24"
+    assert (create["method"], create["body"]["address"]) == ("POST", "10.2.1.6/24")
 
 
 def test_ntp_servers_compare_as_a_set_and_dns_is_left_alone_without_servers() -> None:
