@@ -20,7 +20,7 @@ from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal
 from f5ecmp.steps.base import Change
 from f5ecmp.steps.registry import STEPS, Context, Step, save_config_change, step_inputs
-from f5ecmp.steps.waits import WaitTimeout
+from f5ecmp.steps.waits import WaitStopped, WaitTimeout
 
 Outcome = Literal["unchanged", "changed", "planned", "skipped", "failed"]
 Event = dict[str, Any]
@@ -43,6 +43,7 @@ class StepResult:
     changes: list[Change] = field(default_factory=list)
     attempts: int = 0
     error: str | None = None
+    stopped: bool = False  # failed because the operator stopped the run
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,11 +149,7 @@ class Runner:
             if failed is not None:
                 run.failed = failed
                 break
-        if (
-            run.failed is not None
-            and isinstance(run.failed.error, str)
-            and run.failed.error.startswith("stopped before")
-        ):
+        if run.failed is not None and run.failed.stopped:
             run.interrupted = True
         if run.failed is None and not run.interrupted:
             try:
@@ -216,6 +213,7 @@ class Runner:
 
     def _fail(self, result: StepResult, step: Step, device: str, exc: Exception) -> StepResult:
         result.outcome, result.error = "failed", str(exc)
+        result.stopped = isinstance(exc, Interrupted | WaitStopped)
         self._record("step-failed", step, device, error=str(exc))
         return result
 
