@@ -59,8 +59,8 @@ def validate(playbook: PlaybookArg) -> None:
             print_error(errors, f"{count} problems in {playbook}")
         if exc.structural:
             errors.print(
-                "note: the checks across fields (subnets, traffic groups, HA order, ...) run "
-                "once every value above is well-formed"
+                "note: some checks across fields (subnets, traffic groups, HA order, ...) read "
+                "sections with errors above; they run once those are well-formed"
             )
         raise typer.Exit(1) from None
     print_issues(errors, warnings, label="warning")

@@ -143,3 +143,15 @@ def test_self_address_netmask_forms() -> None:
         parse_self_address("10.1.1.0/24")
     with pytest.raises(ValueError, match="prefix length"):
         parse_self_address("10.1.1.6")
+
+
+def test_a_malformed_value_does_not_hide_problems_elsewhere(
+    seed_text: str, write_playbook: Callable[[str], Path]
+) -> None:
+    text = seed_text.replace("lb_method: round-robin", "lb_methd: round-robin")  # structural
+    text = text.replace("02:01:d7:93:35:03", "03:01:d7:93:35:03")  # across fields (devices)
+    with pytest.raises(PlaybookError) as caught:
+        load_playbook(write_playbook(text))
+    paths = [i.path for i in caught.value.issues]
+    assert paths == ["devices[2].traffic_group.mac_masquerade", "pool.lb_methd"]
+    assert caught.value.structural  # the checks that read the pool could not run yet

@@ -56,7 +56,7 @@ def check_playbook(pb: Playbook) -> Iterator[Finding]:
     if not pb.devices:  # nothing to compare: say only that devices are missing
         yield from _check_devices(pb)
         return
-    for check in _CHECKS:
+    for check in CHECKS:
         yield from check(pb)
 
 
@@ -358,7 +358,7 @@ def _check_pool(pb: Playbook) -> Iterator[Finding]:
                 )
 
 
-_CHECKS: tuple[Callable[[Playbook], Iterator[Finding]], ...] = (
+CHECKS: tuple[Callable[[Playbook], Iterator[Finding]], ...] = (
     _check_devices,
     _check_credentials,
     _check_vlans,

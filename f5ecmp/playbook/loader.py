@@ -11,13 +11,13 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from f5ecmp.errors import Issue, PlaybookError
-from f5ecmp.playbook.checks import check_playbook, check_secrets, playbook_warnings
+from f5ecmp.playbook.checks import CHECKS, check_playbook, check_secrets, playbook_warnings
 from f5ecmp.playbook.model import Playbook
 from f5ecmp.playbook.source import FieldPath, Source, format_path, read_source
 from f5ecmp.playbook.types import clip
@@ -52,11 +52,42 @@ def validate_source(source: Source) -> Playbook:
         described = _without_echoes(_without_suggested([_describe(e) for e in exc.errors()]))
         # a password key is also an unknown key: say it once, as the secret it is
         issues.extend(_issue(source, *d) for d in described if d[0] not in secrets)
-        raise PlaybookError(_unique(issues), structural=True) from None
+        findings, complete = _checks_on_valid_sections(data)
+        issues.extend(_issue(source, path, message) for path, message in findings)
+        raise PlaybookError(_unique(issues), structural=not complete) from None
     issues.extend(_issue(source, path, message) for path, message in check_playbook(playbook))
     if issues:
         raise PlaybookError(_unique(issues))
     return playbook
+
+
+def _checks_on_valid_sections(data: dict[str, Any]) -> tuple[list[tuple[FieldPath, str]], bool]:
+    """The checks across fields that the well-formed sections allow, so that one malformed
+    value does not hide the rest: each top-level section is validated on its own, and a check
+    runs only when every section it reads is valid. Returns the findings and whether every
+    check could run."""
+    valid: dict[str, Any] = {}
+    for name, field in Playbook.model_fields.items():
+        if name not in data:
+            if not field.is_required():
+                valid[name] = field.get_default(call_default_factory=True)
+            continue
+        annotation: Any = field.annotation
+        if field.metadata:
+            annotation = Annotated[(annotation, *field.metadata)]
+        try:
+            valid[name] = TypeAdapter(annotation).validate_python(data[name])
+        except ValidationError:
+            continue
+    partial = Playbook.model_construct(**valid)
+    findings: list[tuple[FieldPath, str]] = []
+    complete = True
+    for check in CHECKS:
+        try:
+            findings.extend(check(partial))
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
+            complete = False  # it needs a section that is not well-formed yet
+    return findings, complete
 
 
 def _issue(source: Source, path: FieldPath, message: str) -> Issue:
