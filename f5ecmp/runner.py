@@ -9,6 +9,7 @@ times. The engine returns results and reports progress through a callback; it ne
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -248,9 +249,14 @@ class Runner:
         return changes
 
     def _confirmer(self, step: Step, device: Any, change: Change) -> Callable[[], bool]:
-        """After a lost answer: the write took effect if the step no longer needs it."""
+        """After a lost answer: the write took effect if the step no longer needs it. A command
+        (add-to-trust, config sync) shows its effect only later: first wait for it, as the
+        step would, so that it is not sent twice while the first one is still working."""
 
         def confirm() -> bool:
+            if change.action == "command":
+                with contextlib.suppress(WaitTimeout):
+                    step.settle(self.context, device)
             again = step.plan(self.context, device)
             return not any(
                 (c.method, c.path, c.body) == (change.method, change.path, change.body)
