@@ -136,12 +136,6 @@ def _plan_connectivity(ctx: Context, device: Any) -> list[Change]:
     return connectivity.diff(own, ctx.target(device))
 
 
-def _group_in_sync(ctx: Context, device: Any) -> bool:
-    answer = status.sync_status(ctx.client(device).get(status.SYNC_STATUS_PATH))
-    group = answer.group_status(ctx.playbook.device_group.name)
-    return group == "In Sync" if group is not None else answer.in_sync
-
-
 def _initial_sync_done(ctx: Context, device: Any) -> bool:
     answer = status.sync_status(ctx.client(device).get(status.SYNC_STATUS_PATH))
     group = answer.group_status(ctx.playbook.device_group.name)

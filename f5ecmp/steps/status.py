@@ -56,15 +56,6 @@ class SyncStatus:
     def in_sync(self) -> bool:
         return self.status == "In Sync"
 
-    def recommended(self) -> tuple[str, str] | None:
-        """(device, group) of " - Recommended action: Synchronize <device> to group <group>"."""
-        for line in self.details:
-            marker = "Recommended action: Synchronize "
-            if marker in line and " to group " in line:
-                device, group = line.split(marker, 1)[1].split(" to group ", 1)
-                return device.strip(), group.strip()
-        return None
-
     def group_state(self, group: str) -> str:
         """The group's own status from its detail line, else the device-wide one."""
         return self.group_status(group) or self.status

@@ -160,5 +160,6 @@ def test_sync_status_reads_the_recommended_action() -> None:
     ])  # fmt: skip
     parsed = status.sync_status(answer)
     assert (parsed.status, parsed.in_sync) == ("Changes Pending", False)
-    assert parsed.recommended() == ("bigip-a.example.net", "dg-ecmp")
+    assert parsed.recommended_for("dg-ecmp") == "bigip-a.example.net"
+    assert parsed.recommended_for("other-dg") is None
     assert parsed.group_status("dg-ecmp") == "Changes Pending"

@@ -15,8 +15,8 @@ from .render import (
     collection,
     detail_lines,
     kind_string,
-    nested,
     render_object,
+    single_stats,
     stats,
     stats_fields,
 )
@@ -121,11 +121,7 @@ def handle_sync_status(ctx: Ctx) -> Response:
         "summary": {"description": report.summary},
     }
     return json_response(
-        stats(
-            "tm:cm:sync-status:sync-statusstats",
-            ctx.view.link("cm/sync-status", top=True),
-            {f"{BASE}cm/sync-status/0": nested(entries)},
-        )
+        single_stats("cm/sync-status", ctx.view.link("cm/sync-status", top=True), entries)
     )
 
 
@@ -146,11 +142,7 @@ def handle_failover_status(ctx: Ctx) -> Response:
         )
     entries.update({"status": {"description": status}, "summary": {"description": summary}})
     return json_response(
-        stats(
-            "tm:cm:failover-status:failover-statusstats",
-            ctx.view.link("cm/failover-status", top=True),
-            {f"{BASE}cm/failover-status/0": nested(entries)},
-        )
+        single_stats("cm/failover-status", ctx.view.link("cm/failover-status", top=True), entries)
     )
 
 

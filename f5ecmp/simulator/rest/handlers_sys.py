@@ -8,7 +8,7 @@ from .. import commands, errors
 from ..device import REGISTRY
 from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
-from .render import BASE, kind_string, nested, stats, stats_fields
+from .render import kind_string, single_stats, stats_fields
 
 SYS_ITEMS = (
     "application",
@@ -170,23 +170,13 @@ def handle_version(ctx: Ctx) -> Response:
         }
     )
     return json_response(
-        stats(
-            "tm:sys:version:versionstats",
-            ctx.view.link("sys/version", top=True),
-            {f"{BASE}sys/version/0": nested(fields)},
-        )
+        single_stats("sys/version", ctx.view.link("sys/version", top=True), fields)
     )
 
 
 def handle_ready(ctx: Ctx) -> Response:
     fields = stats_fields({"configReady": "yes", "licenseReady": "yes", "provisionReady": "yes"})
-    return json_response(
-        stats(
-            "tm:sys:ready:readystats",
-            ctx.view.link("sys/ready", top=True),
-            {f"{BASE}sys/ready/0": nested(fields)},
-        )
-    )
+    return json_response(single_stats("sys/ready", ctx.view.link("sys/ready", top=True), fields))
 
 
 def handle_mcp_state(ctx: Ctx) -> Response:
@@ -198,11 +188,7 @@ def handle_mcp_state(ctx: Ctx) -> Response:
         }
     )
     return json_response(
-        stats(
-            "tm:sys:mcp-state:mcp-statestats",
-            ctx.view.link("sys/mcp-state", top=True),
-            {f"{BASE}sys/mcp-state/0": nested(fields)},
-        )
+        single_stats("sys/mcp-state", ctx.view.link("sys/mcp-state", top=True), fields)
     )
 
 

@@ -157,6 +157,15 @@ def stats(kind: str, self_link: str, entries: Mapping[str, Any]) -> dict[str, An
     return {"kind": kind, "selfLink": self_link, "entries": dict(entries)}
 
 
+def single_stats(path: str, self_link: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A status answer with one entry, ``<path>/0`` (sys/version, sys/ready, sys/mcp-state,
+    cm/sync-status, cm/failover-status); its kind follows the path, e.g. ``sys/version`` →
+    ``tm:sys:version:versionstats``."""
+    last = path.rsplit("/", 1)[-1]
+    kind = "tm:" + path.replace("/", ":") + f":{last}stats"
+    return stats(kind, self_link, {f"{BASE}{path}/0": nested(fields)})
+
+
 def detail_lines(base: str, lines: Iterable[str], field: str = "details") -> dict[str, Any]:
     """The `.../details` → `.../details/N` → `{details: {description}}` block."""
     return nested(
