@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from f5ecmp.bigip.cluster import read_cluster
 from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.errors import F5EcmpError, PlaybookError
 from f5ecmp.journal import cluster_lock, list_runs
@@ -24,15 +25,16 @@ from f5ecmp.render_run import (
     EventPrinter,
     LiveDisplay,
     plan_json,
+    print_health,
     print_history,
     print_plan,
     print_result,
     result_json,
 )
-from f5ecmp.rollout import Rollout
+from f5ecmp.rollout import ResumePlan, Rollout, plan_resume
 from f5ecmp.runner import Runner
 from f5ecmp.session import Session, Settings, open_session
-from f5ecmp.steps.registry import STEP_IDS
+from f5ecmp.steps import STEP_IDS
 
 PlaybookArg = Annotated[
     Path, typer.Argument(help="the cluster's playbook (YAML)", show_default=False)
@@ -74,6 +76,10 @@ Attempts = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print a JSON document instead of text")]
+DetailedExitcode = Annotated[
+    bool,
+    typer.Option("--detailed-exitcode", help="exit 2 when changes are pending (0: none, 1: error)"),
+]
 StateDir = Annotated[
     Path | None,
     typer.Option(
@@ -91,15 +97,59 @@ def _load(path: Path, errors: Console) -> Playbook:
         raise typer.Exit(1) from None
 
 
-def _settings(simulate: bool, endpoints: Path | None, ca_bundle: str | None, insecure: bool,
-              connect_timeout: float, read_timeout: float, read_only: bool, attempts: int = 6) -> Settings:  # fmt: skip
-    if simulate and endpoints is not None:
-        raise typer.BadParameter(
-            "--simulate and --endpoints exclude each other", param_hint="--endpoints"
+@dataclass(frozen=True)
+class ConnectOptions:
+    """How a command reaches the devices: the options every device command shares."""
+
+    simulate: bool = False
+    endpoints: Path | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    attempts: int = 6
+
+    def settings(self, *, read_only: bool, best_effort: bool = False) -> Settings:
+        if self.simulate and self.endpoints is not None:
+            raise typer.BadParameter(
+                "--simulate and --endpoints exclude each other", param_hint="--endpoints"
+            )
+        return Settings(
+            simulate=self.simulate,
+            endpoints_file=self.endpoints,
+            ca_bundle=self.ca_bundle,
+            insecure=self.insecure,
+            timeouts=Timeouts(self.connect_timeout, self.read_timeout),
+            read_only=read_only,
+            best_effort=best_effort,
+            retry=RetryPolicy(attempts=self.attempts),
         )
-    timeouts = Timeouts(connect_timeout, read_timeout)
-    retry = RetryPolicy(attempts=attempts)
-    return Settings(simulate, endpoints, ca_bundle, insecure, timeouts, read_only, retry=retry)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    playbook: Path
+    connect: ConnectOptions
+    as_json: bool = False
+    detailed_exitcode: bool = False
+    resume: bool = False  # plan what `apply --resume` would send (it reads the journal)
+    state_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    playbook: Path
+    connect: ConnectOptions
+    as_json: bool = False
+    yes: bool = False
+    resume: bool = False
+    state_dir: Path | None = None
+    parallel: int | None = None
+    step_retries: int | None = None
+
+
+def _state_dir(playbook: Path, state_dir: Path | None) -> Path:
+    return state_dir or playbook.resolve().parent / ".f5ecmp"
 
 
 def _notes(errors: Console, settings: Settings, pb: Playbook | None = None) -> None:
@@ -124,31 +174,51 @@ def _session(pb: Playbook, settings: Settings, errors: Console) -> Iterator[Sess
         raise typer.Exit(1) from None
 
 
+def run_plan(options: PlanOptions) -> None:
+    """``plan`` and ``apply --dry-run``: one code path."""
+    out, errors = output_console(), error_console()
+    pb = _load(options.playbook, errors)
+    settings = options.connect.settings(read_only=True)
+    _notes(errors, settings, pb)
+    with _session(pb, settings, errors) as session:
+        try:
+            context = session.context()
+            if options.resume:
+                states = _state_dir(options.playbook, options.state_dir)
+                resumed = plan_resume(states, pb, session.target())
+                context.unsaved = resumed.run.changed_devices and not resumed.run.finished_ok
+                _resume_notes(errors, resumed)
+            results = Runner(context).plan()
+        except F5EcmpError as exc:
+            print_error(errors, str(exc))
+            raise typer.Exit(1) from None
+    if options.as_json:
+        typer.echo(json.dumps(plan_json(results, pb.cluster), indent=2))
+    else:
+        print_plan(out, results, pb.cluster)
+    pending = any(r.changes or r.outcome == "pending" for r in results)
+    raise typer.Exit(2 if pending and options.detailed_exitcode else 0)
+
+
 def plan(
     playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
     ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
     read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False,
-    detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="exit 2 when changes are pending (0: none, 1: error)")] = False,
+    detailed_exitcode: DetailedExitcode = False,
 ) -> None:  # fmt: skip
     """Show every change apply would make, reading every device and writing nothing."""
-    out, errors = output_console(), error_console()
-    pb = _load(playbook, errors)
-    settings = _settings(
-        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True, attempts
+    connect = ConnectOptions(
+        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
+        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
+    )  # fmt: skip
+    run_plan(
+        PlanOptions(
+            playbook=playbook,
+            connect=connect,
+            as_json=as_json,
+            detailed_exitcode=detailed_exitcode,
+        )
     )
-    _notes(errors, settings, pb)
-    with _session(pb, settings, errors) as session:
-        try:
-            results = Runner(session.context()).plan()
-        except F5EcmpError as exc:
-            print_error(errors, str(exc))
-            raise typer.Exit(1) from None
-    if as_json:
-        typer.echo(json.dumps(plan_json(results, pb.cluster), indent=2))
-    else:
-        print_plan(out, results, pb.cluster)
-    pending = any(r.changes or r.outcome == "skipped" for r in results)
-    raise typer.Exit(2 if pending and detailed_exitcode else 0)
 
 
 def apply(
@@ -156,35 +226,52 @@ def apply(
     ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
     read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False, state_dir: StateDir = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="the same as `plan`")] = False,
-    detailed_exitcode: Annotated[bool, typer.Option("--detailed-exitcode", help="with --dry-run: exit 2 when changes are pending")] = False,
-    resume: Annotated[bool, typer.Option("--resume", help="continue the last unfinished run of this cluster")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan and stop: exactly `plan` with the same options")] = False,
+    detailed_exitcode: DetailedExitcode = False,
+    resume: Annotated[bool, typer.Option("--resume", help="continue the last unfinished run of this cluster (every step is read again; only the same devices)")] = False,
     parallel: Annotated[int | None, typer.Option("--parallel", help="devices worked on at once (default: all)", min=1)] = None,
     step_retries: Annotated[int | None, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason (default: the playbook's step_retries, else 2)", min=0, max=10)] = None,
 ) -> None:  # fmt: skip
     """Apply the guide's twelve steps to every device, verify, and journal the run."""
+    connect = ConnectOptions(
+        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
+        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
+    )  # fmt: skip
     if dry_run:
-        plan(
-            playbook,
-            simulate,
-            endpoints,
-            ca_bundle,
-            insecure,
-            connect_timeout,
-            read_timeout,
-            as_json,
+        run_plan(
+            PlanOptions(
+                playbook=playbook,
+                connect=connect,
+                as_json=as_json,
+                detailed_exitcode=detailed_exitcode,
+                resume=resume,
+                state_dir=state_dir,
+            )
         )
         return
+    run_apply(
+        ApplyOptions(
+            playbook=playbook,
+            connect=connect,
+            as_json=as_json,
+            yes=yes,
+            resume=resume,
+            state_dir=state_dir,
+            parallel=parallel,
+            step_retries=step_retries,
+        )
+    )
+
+
+def run_apply(options: ApplyOptions) -> None:
     out, errors = output_console(), error_console()
-    pb = _load(playbook, errors)
-    if not yes and not sys.stdin.isatty():
+    pb = _load(options.playbook, errors)
+    if not options.yes and not sys.stdin.isatty():
         print_error(errors, "not on a terminal, so cannot ask for confirmation: pass --yes")
         raise typer.Exit(1)
-    settings = _settings(
-        simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, False, attempts
-    )
+    settings = options.connect.settings(read_only=False)
     _notes(errors, settings, pb)
-    states = state_dir or playbook.resolve().parent / ".f5ecmp"
+    states = _state_dir(options.playbook, options.state_dir)
     lock = cluster_lock(states, pb.cluster)
     try:  # before logging in or asking anything: a second apply is refused at once
         lock.acquire()
@@ -195,56 +282,65 @@ def apply(
         errors.print(
             f"[yellow]warning: took over the lock of an earlier run that died ({lock.stale_holder})[/]"
         )
-    retries: dict[str, int] | int = (
-        step_retries
-        if step_retries is not None
-        else {**dict.fromkeys(STEP_IDS, 2), **{str(k): v for k, v in pb.step_retries.items()}}
-    )
     try:
-        _apply_locked(
-            pb, playbook, settings, states, yes, resume, parallel, retries, as_json, out, errors
-        )
+        _apply_locked(pb, options, settings, states, out, errors)
     finally:
         lock.release()
 
 
+def _resume_notes(errors: Console, resumed: ResumePlan) -> None:
+    where = f", stopped at {resumed.stopped_at}" if resumed.stopped_at else ""
+    errors.print(
+        f"note: resuming run {resumed.run.run_id} ({resumed.changes_before} change(s) "
+        f"recorded{where}); every step is read again and only what still differs is applied"
+    )
+    if resumed.problem:
+        errors.print(f"[yellow]warning: {resumed.problem}[/]")
+
+
 def _apply_locked(
-    pb: Playbook, playbook: Path, settings: Settings, states: Path, yes: bool, resume: bool,
-    parallel: int | None, step_retries: dict[str, int] | int, as_json: bool, out: Console,
+    pb: Playbook, options: ApplyOptions, settings: Settings, states: Path, out: Console,
     errors: Console,
 ) -> None:  # fmt: skip
+    retries: dict[str, int] | int = (
+        options.step_retries
+        if options.step_retries is not None
+        else {**dict.fromkeys(STEP_IDS, 2), **{str(k): v for k, v in pb.step_retries.items()}}
+    )
     with _session(pb, settings, errors) as session:
+        target = session.target()
+        if options.resume:  # refuse other devices before showing or asking anything
+            try:
+                _resume_notes(errors, plan_resume(states, pb, target))
+            except F5EcmpError as exc:
+                print_error(errors, str(exc))
+                raise typer.Exit(1) from None
         context = session.context()
-        if not yes:
-            results = Runner(context).plan()
+        if not options.yes:
+            results = Runner(session.context()).plan()
             print_plan(out, results, pb.cluster)
             if not typer.confirm("Apply these changes?", default=False):
                 raise typer.Exit(1)
-        shown = errors if as_json else out
-        display: Any = (
+        shown = errors if options.as_json else out
+        display: LiveDisplay | EventPrinter = (
             LiveDisplay(shown, [d.name for d in pb.devices])
             if shown.is_terminal
             else EventPrinter(shown)
         )
         rollout = Rollout(
-            context, states, str(playbook), resume=resume, parallel=parallel,
-            step_retries=step_retries, on_event=display, locked=True,
+            context, states, str(options.playbook), target=target, resume=options.resume,
+            parallel=options.parallel, step_retries=retries, on_event=display, locked=True,
         )  # fmt: skip
         with (
             _stop_on_interrupt(rollout.stop),
             display if isinstance(display, LiveDisplay) else _nothing(),
         ):
             try:
-                result, resumed, journal, _stale = rollout.run()
+                result, _resumed, journal, _stale = rollout.run()
             except F5EcmpError as exc:
                 print_error(errors, str(exc))
                 raise typer.Exit(1) from None
-        if resumed is not None:
-            for line in resumed.rerun:
-                errors.print(f"note: re-running {line}")
-            if resumed.problem:
-                errors.print(f"[yellow]warning: {resumed.problem}[/]")
-        if as_json:
+        if options.as_json:
             typer.echo(json.dumps(result_json(result, session.clients, journal.run_id), indent=2))
         else:
             print_result(out, result, session.clients)
@@ -281,7 +377,7 @@ def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt 
     """List the runs of this playbook's cluster and where each stopped."""
     out, errors = output_console(), error_console()
     pb = _load(playbook, errors)
-    states = state_dir or playbook.resolve().parent / ".f5ecmp"
+    states = _state_dir(playbook, state_dir)
     runs = list_runs(states, pb.cluster)
     if as_json:
         typer.echo(
@@ -303,20 +399,16 @@ def status(
 ) -> None:  # fmt: skip
     """Show sync and failover state, where each traffic group runs, and the virtual address;
     exit 1 when anything is unhealthy."""
-    from f5ecmp.health import cluster_health
-    from f5ecmp.render_run import print_health
-
     out, errors = output_console(), error_console()
     pb = _load(playbook, errors)
-    settings = dataclasses.replace(
-        _settings(
-            simulate, endpoints, ca_bundle, insecure, connect_timeout, read_timeout, True, attempts
-        ),
-        best_effort=True,
-    )
+    connect = ConnectOptions(
+        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
+        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
+    )  # fmt: skip
+    settings = connect.settings(read_only=True, best_effort=True)
     _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
-        health = cluster_health(pb, session.clients, session.unreachable)
+        health = read_cluster(pb, session.clients, session.unreachable)
     if as_json:
         typer.echo(json.dumps(health.as_dict(), indent=2))
     else:

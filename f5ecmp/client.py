@@ -29,17 +29,10 @@ from typing import Any
 
 import requests
 from icontrol.session import iControlRESTSession
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_exponential,
-    wait_random,
-)
+from tenacity import RetryCallState
 
 from f5ecmp.errors import F5EcmpError
+from f5ecmp.policies import RequestRetry
 from f5ecmp.redact import scrub
 
 LOGIN_PATH = "/mgmt/shared/authn/login"
@@ -113,15 +106,7 @@ class Counters:
     logins: int = 0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Retries of transient failures: exponential backoff with jitter, bounded both ways."""
-
-    attempts: int = 6
-    total_s: float = 120.0
-    initial_s: float = 0.5
-    max_wait_s: float = 10.0
-    jitter_s: float = 0.5
+RetryPolicy = RequestRetry  # the policy lives with the other retries and waits
 
 
 @dataclass(frozen=True)
@@ -145,8 +130,8 @@ class Client:
     # Other passwords of the run (the peers' travel in add-to-trust bodies): never shown either.
     also_secret: tuple[str, ...] = field(default=(), repr=False)
     verify: bool | str = True
-    timeouts: Timeouts = Timeouts()
-    retry: RetryPolicy = RetryPolicy()
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     read_only: bool = False
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -277,15 +262,7 @@ class Client:
         )
 
     def _retrying(self, attempt: Callable[[], Any], method: str, path: str) -> Any:
-        retrying = Retrying(
-            stop=stop_after_attempt(self.retry.attempts) | stop_after_delay(self.retry.total_s),
-            wait=wait_exponential(multiplier=self.retry.initial_s, max=self.retry.max_wait_s)
-            + wait_random(0, self.retry.jitter_s),
-            retry=retry_if_exception_type(_Transient),
-            sleep=self.sleep,
-            before_sleep=self._count_retry,
-            reraise=True,
-        )
+        retrying = self.retry.retrying(_Transient, self.sleep, self._count_retry)
         try:
             for each in retrying:
                 with each:

@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from f5ecmp.bigip.api import DEVICE_COLLECTION, self_device
 from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.endpoints import Endpoints
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
-from f5ecmp.steps.connectivity import DEVICE_COLLECTION, self_device
 
 
 class IdentityError(F5EcmpError):
@@ -34,6 +34,8 @@ class DeviceInfo:
     name: str
     version: str
     devices: Any = field(default=None, repr=False, compare=False)  # the cm/device answer
+    base_mac: str = ""  # a stable identity of the box: survives renames and readdressing
+    chassis_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,10 @@ def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, Dev
         own = self_device(answer)
         if own is None:
             raise IdentityError(f"{name}: the device lists no cm device record of its own")
-        return DeviceInfo(str(own.get("name")), str(own.get("version", "unknown")), answer)
+        return DeviceInfo(
+            str(own.get("name")), str(own.get("version", "unknown")), answer,
+            str(own.get("baseMac", "")), str(own.get("chassisId", "")),
+        )  # fmt: skip
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         infos = dict(zip(clients, pool.map(read, clients), strict=True))

@@ -5,8 +5,11 @@ with mode 0600, each record flushed and fsynced before the step it describes goe
 power cut loses at most the record being written. Reading is tolerant: a torn last line or a
 corrupt record ends the readable prefix, which is used, and the problem is reported.
 
-Records (``type``): ``run-start`` (run id, playbook path, fingerprint), ``step-start``,
-``step-done`` (with the changes made), ``step-failed`` (with the error), ``run-end``.
+Records (``type``): ``run-start`` (run id, playbook path, fingerprint, and the target: which
+devices the run went to — kind, each device's URL, cm device name, base MAC and chassis id),
+``step-start``, ``step-done`` (with the changes made), ``step-failed`` (with the error),
+``run-end``. A journal tells the operator what a run did and where it stopped; it is never
+taken as proof that a device is configured: ``--resume`` reads every step again.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ class Journal:
         playbook: str,
         fingerprint: str,
         resumes: str | None = None,
+        target: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> Journal:
         run_id = new_run_id(clock)
@@ -89,6 +93,7 @@ class Journal:
             fingerprint=fingerprint,
             cluster=cluster,
             resumes=resumes,
+            target=target,
         )
         return journal
 
@@ -105,15 +110,8 @@ class Journal:
     def step_started(self, step: str, device: str) -> None:
         self.write("step-start", step=step, device=device)
 
-    def step_done(
-        self, step: str, device: str, changes: list[dict[str, Any]], inputs: str | None = None
-    ) -> None:
-        self.write("step-done", step=step, device=device, changes=changes, inputs=inputs)
-
-    def step_skipped(self, step: str, device: str, inputs: str, done_in: str) -> None:
-        """A step a resumed run did not redo: recorded with the same inputs digest as a
-        ``step-done``, so a later resume of this run skips it too."""
-        self.write("step-skipped", step=step, device=device, inputs=inputs, done_in=done_in)
+    def step_done(self, step: str, device: str, changes: list[dict[str, Any]]) -> None:
+        self.write("step-done", step=step, device=device, changes=changes)
 
     def step_failed(self, step: str, device: str, error: str) -> None:
         self.write("step-failed", step=step, device=device, error=error)
@@ -145,6 +143,16 @@ class Run:
         return str(value) if value is not None else None
 
     @property
+    def target(self) -> dict[str, Any] | None:
+        value = self.start.get("target")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def changed_devices(self) -> bool:
+        """The run recorded changes made to devices."""
+        return any(r.get("changes") for r in self.records if r.get("type") == "step-done")
+
+    @property
     def end(self) -> dict[str, Any] | None:
         last = self.records[-1] if self.records else None
         return last if last is not None and last["type"] == "run-end" else None
@@ -155,8 +163,11 @@ class Run:
 
     def done(self) -> dict[tuple[str, str], dict[str, Any]]:
         """``(step, device)`` → its ``step-done`` record, for every step that completed."""
-        kinds = ("step-done", "step-skipped")
-        return {(r["step"], r["device"]): r for r in self.records if r["type"] in kinds}
+        return {
+            (str(r.get("step")), str(r.get("device"))): r
+            for r in self.records
+            if r["type"] == "step-done"
+        }
 
     def stopped_at(self) -> dict[str, Any] | None:
         """The last failed step, or the last step started and never finished."""

@@ -11,9 +11,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from f5ecmp.bigip.cluster import ClusterState
 from f5ecmp.client import Client
 from f5ecmp.journal import Run
-from f5ecmp.runner import Event, RunResult, StepResult
+from f5ecmp.runner import (
+    ChangeSent,
+    Event,
+    RunResult,
+    StepDone,
+    StepFailed,
+    StepResult,
+    StepRetried,
+    StepStarted,
+    count_requests,
+)
 
 _STYLE = {"+": "green", "~": "yellow", "-": "red", "!": "cyan"}
 
@@ -22,7 +33,7 @@ def print_plan(console: Console, results: list[StepResult], cluster: str) -> Non
     console.print(Text(f"Plan for cluster {cluster}", style="bold"))
     for r in results:
         head = f"{r.number:>2} {r.step:<15} {r.device:<24} "
-        if r.outcome == "skipped":
+        if r.outcome == "pending":
             console.print(Text.assemble(head, ("… ", "dim"), (r.error or "", "dim")))
             continue
         if not r.changes:
@@ -41,7 +52,7 @@ def plan_summary(results: Iterable[StepResult]) -> Text:
     counts = Counter(c.action for r in results for c in r.changes)
     total = sum(counts.values())
     unchanged = sum(1 for r in results if r.outcome == "unchanged")
-    pending = sum(1 for r in results if r.outcome == "skipped")
+    pending = sum(1 for r in results if r.outcome == "pending")
     if not total and not pending:
         return Text(
             f"No changes: the cluster matches the playbook ({unchanged} step runs checked).",
@@ -59,6 +70,8 @@ def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
     return {
         "cluster": cluster,
         "changes": sum(len(r.changes) for r in results),
+        # What sending them takes: a transaction is several requests.
+        "requests": count_requests(results),
         "steps": [r.as_dict() for r in results],
     }
 
@@ -70,46 +83,21 @@ class EventPrinter:
         self.console, self.clock, self.start = console, clock, clock()
 
     def __call__(self, event: Event) -> None:
-        elapsed = f"[{self.clock() - self.start:6.1f}s]"
-        kind = event["kind"]
-        device = event.get("device", "")
-        if kind == "step-start":
-            self.console.print(
-                Text.assemble(
-                    (elapsed, "dim"), f" step {event['number']}/12 {event['step']} on {device}"
-                )
-            )
-        elif kind == "change":
-            self.console.print(Text.assemble((elapsed, "dim"), f"   {device}: {event['summary']}"))
-        elif kind == "step-retry":
-            self.console.print(
-                Text.assemble(
-                    (elapsed, "dim"),
-                    (
-                        f"   retry {event['attempt']} of {event['step']} on {device}: {event['reason']}",
-                        "yellow",
-                    ),
-                )
-            )
-        elif kind == "step-failed":
-            self.console.print(
-                Text.assemble(
-                    (elapsed, "dim"),
-                    (f"   {event['step']} failed on {device}: {event['error']}", "red"),
-                )
-            )
-        elif kind == "step-skipped":
-            self.console.print(
-                Text.assemble(
-                    (elapsed, "dim"),
-                    (
-                        f" step {event['step']} on {device}: done in the run being resumed, skipped",
-                        "dim",
-                    ),
-                )
-            )
-        elif kind == "saved":
-            self.console.print(Text.assemble((elapsed, "dim"), f"   {device}: configuration saved"))
+        elapsed = Text(f"[{self.clock() - self.start:6.1f}s]", style="dim")
+        line: Text | None = None
+        match event:
+            case StepStarted(step=step, number=number, device=device):
+                line = Text(f" step {number}/12 {step} on {device}")
+            case ChangeSent(device=device, summary=summary):
+                line = Text(f"   {device}: {summary}")
+            case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
+                line = Text(f"   retry {attempt} of {step} on {device}: {reason}", style="yellow")
+            case StepFailed(step=step, device=device, error=error):
+                line = Text(f"   {step} failed on {device}: {error}", style="red")
+            case StepDone():
+                line = None
+        if line is not None:
+            self.console.print(Text.assemble(elapsed, line))
 
 
 class LiveDisplay:
@@ -134,25 +122,19 @@ class LiveDisplay:
         self.live.__exit__(None, None, None)
 
     def __call__(self, event: Event) -> None:
-        kind, device = event["kind"], event.get("device", "")
-        if kind == "step-start":
-            self.step = f"step {event['number']}/12 {event['step']}"
-            self.states[device] = f"{event['step']}: reading"
-        elif kind == "change":
-            self.states[device] = f"{event['step']}: {event['summary']}"
-        elif kind == "step-done":
-            self.states[device] = (
-                f"{event['step']}: done ({len(event.get('changes', []))} change(s))"
-            )
-        elif kind == "step-retry":
-            self.retries += 1
-            self.states[device] = f"{event['step']}: retry {event['attempt']} ({event['reason']})"
-        elif kind == "step-failed":
-            self.states[device] = f"{event['step']}: FAILED: {event['error']}"
-        elif kind == "step-skipped":
-            self.states[device] = f"{event['step']}: done before, skipped"
-        elif kind == "saved":
-            self.states[device] = "configuration saved"
+        match event:
+            case StepStarted(step=step, number=number, device=device):
+                self.step = f"step {number}/12 {step}"
+                self.states[device] = f"{step}: reading"
+            case ChangeSent(step=step, device=device, summary=summary):
+                self.states[device] = f"{step}: {summary}"
+            case StepDone(step=step, device=device, changes=changes):
+                self.states[device] = f"{step}: done ({changes} change(s))"
+            case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
+                self.retries += 1
+                self.states[device] = f"{step}: retry {attempt} ({reason})"
+            case StepFailed(step=step, device=device, error=error):
+                self.states[device] = f"{step}: FAILED: {error}"
         self.live.update(self._render())
 
     def _render(self) -> Table:
@@ -171,7 +153,7 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     for column in ("step", "device", "outcome", "changes"):
         table.add_column(column)
     for r in run.results:
-        style = {"failed": "red", "changed": "green", "skipped": "dim"}.get(r.outcome, "")
+        style = {"failed": "red", "changed": "green"}.get(r.outcome, "")
         table.add_row(
             f"{r.number} {r.step}", r.device, Text(r.outcome, style=style), str(len(r.changes))
         )
@@ -193,6 +175,13 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
                 style="yellow",
             )
         )
+    elif run.verification:
+        console.print(Text("Verification failed:", style="bold red"))
+        for problem in run.verification:
+            console.print(f"  - {problem}")
+        console.print(
+            "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume`: every step is read again."
+        )
     elif run.failed is not None:
         console.print(
             Text(
@@ -201,12 +190,8 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
             )
         )
         console.print(
-            "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume` to continue from that step."
+            "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume`: every step is read again and only what still differs is applied."
         )
-    elif run.verification:
-        console.print(Text("Verification failed:", style="bold red"))
-        for problem in run.verification:
-            console.print(f"  - {problem}")
     else:
         console.print(
             Text(
@@ -265,7 +250,7 @@ def print_history(console: Console, runs: list[Run]) -> None:
             console.print(Text(f"warning: {run.problem}", style="yellow"))
 
 
-def print_health(console: Console, health: Any) -> None:
+def print_health(console: Console, health: ClusterState) -> None:
     devices = Table(title="Devices", title_justify="left")
     for column in ("device", "reachable", "version", "sync status", "failover", "virtual address"):
         devices.add_column(column)

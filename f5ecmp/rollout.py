@@ -1,14 +1,17 @@
 """One apply of one cluster: the lock, the journal, resume, the runner.
 
-``--resume`` continues the last unfinished run of the playbook's cluster: a step that finished
-on a device is skipped when the settings it acts on are unchanged (it says so); one whose
-settings changed runs again, and the outcome says which; the step that failed restarts from
-its read. Nothing here prints: the CLI renders the events and the result.
+``--resume`` continues the last unfinished run of the playbook's cluster — by reading every
+step again and applying what still differs, exactly as a fresh apply does. The journal of the
+run being resumed is shown (where it stopped, what it had done) and checked for one thing
+only: that it went to these same devices. A resume aimed at other devices (a rehearsal's
+journal against real devices, another cluster under the same name) is refused before any
+write. Nothing here prints: the CLI renders the events and the result.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,42 +20,83 @@ from typing import Any
 
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal, Run, cluster_lock, last_unfinished, list_runs
+from f5ecmp.playbook.model import Playbook
 from f5ecmp.runner import Event, Runner, RunResult
-from f5ecmp.steps.registry import STEPS, Context, playbook_fingerprint, step_inputs
+from f5ecmp.steps.base import Context
+
+_KINDS = {
+    "rehearsal": "a rehearsal (--simulate)",
+    "endpoints": "the devices of an endpoints file (--endpoints)",
+    "devices": "the playbook's devices",
+}
 
 
 class NothingToResume(F5EcmpError):
     """``--resume`` with no unfinished run of this cluster."""
 
 
+class OtherTarget(F5EcmpError):
+    """``--resume`` aimed at other devices than the run being resumed went to."""
+
+
 @dataclass
 class ResumePlan:
+    """What the journal of the run being resumed says; shown, never trusted."""
+
     run: Run
-    skip: dict[tuple[str, str], str] = field(default_factory=dict)
-    rerun: list[str] = field(default_factory=list)  # "step on device: settings changed"
+    stopped_at: str | None = None  # "step on device: error"
+    changes_before: int = 0
     problem: str | None = None  # the journal was read only in part
 
 
-def plan_resume(state_dir: Path, context: Context) -> ResumePlan:
-    pb = context.playbook
+def playbook_fingerprint(pb: Playbook) -> str:
+    return hashlib.sha256(pb.model_dump_json().encode()).hexdigest()
+
+
+def check_target(recorded: Mapping[str, Any] | None, current: Mapping[str, Any]) -> None:
+    """Refuse unless ``current`` reaches the devices ``recorded`` went to: the same kind of
+    target, and each device with the same cm name and hardware identity (URLs may change)."""
+    if recorded is None:
+        raise OtherTarget(
+            "the run being resumed did not record which devices it went to: start a new "
+            "apply without --resume (it reads every device and applies what differs)"
+        )
+    if recorded.get("kind") != current.get("kind"):
+        raise OtherTarget(
+            f"the run being resumed went to {_KINDS.get(str(recorded.get('kind')), recorded.get('kind'))}, "
+            f"this one to {_KINDS.get(str(current.get('kind')), current.get('kind'))}: refusing to resume on "
+            "other devices; run apply without --resume"
+        )
+    before = recorded.get("devices") or {}
+    for name, now in (current.get("devices") or {}).items():
+        then = before.get(name)
+        if then is None:
+            continue  # a device added to the playbook since: nothing to compare
+        for key in ("cm_name", "base_mac", "chassis_id"):
+            if then.get(key) and now.get(key) and then[key] != now[key]:
+                raise OtherTarget(
+                    f"{name}: the run being resumed reached a device with {key} {then[key]}, "
+                    f"this one reaches {now[key]} ({now.get('url')}): refusing to resume on "
+                    "other devices; run apply without --resume"
+                )
+
+
+def plan_resume(state_dir: Path, pb: Playbook, target: Mapping[str, Any]) -> ResumePlan:
     last = last_unfinished(list_runs(state_dir, pb.cluster))
     if last is None:
         raise NothingToResume(
             f"no unfinished run of cluster {pb.cluster} in {state_dir}: nothing to resume"
         )
-    plan = ResumePlan(last, problem=last.problem)
-    done = last.done()
-    for step in STEPS:
-        devices = pb.devices if step.scope == "each" else [pb.authority]
-        for device in devices:
-            record = done.get((step.id, device.name))
-            if record is None:
-                continue
-            if record.get("inputs") == step_inputs(step.id, pb, device):
-                plan.skip[(step.id, device.name)] = f"done in run {last.run_id}"
-            else:
-                plan.rerun.append(f"{step.id} on {device.name}: its settings changed")
-    return plan
+    check_target(last.target, target)
+    stopped = last.stopped_at()
+    where = (
+        f"{stopped.get('step')} on {stopped.get('device')}"
+        + (f": {stopped['error']}" if stopped.get("error") else "")
+        if stopped
+        else None
+    )
+    changes = sum(len(r.get("changes") or []) for r in last.done().values())
+    return ResumePlan(last, where, changes, last.problem)
 
 
 @dataclass
@@ -62,6 +106,7 @@ class Rollout:
     context: Context
     state_dir: Path
     playbook_path: str
+    target: dict[str, Any] = field(default_factory=dict)
     resume: bool = False
     parallel: int | None = None
     step_retries: Mapping[str, int] | int = 2
@@ -71,8 +116,8 @@ class Rollout:
     locked: bool = False  # the caller already holds the cluster's lock
 
     def run(self) -> tuple[RunResult, ResumePlan | None, Journal, str | None]:
-        """Apply; returns the result, the resume plan if resuming, the journal, and a
-        warning when a dead run's lock was taken over."""
+        """Apply; returns the result, what the resumed run's journal said, the journal, and
+        a warning when a dead run's lock was taken over."""
         pb = self.context.playbook
         lock = cluster_lock(self.state_dir, pb.cluster)
         with lock if not self.locked else contextlib.nullcontext(lock):
@@ -81,10 +126,13 @@ class Rollout:
                 if lock.stale_holder
                 else None
             )
-            resume = plan_resume(self.state_dir, self.context) if self.resume else None
+            resume = plan_resume(self.state_dir, pb, self.target) if self.resume else None
+            if resume is not None and resume.run.changed_devices and not resume.run.finished_ok:
+                self.context.unsaved = True  # adds the final saves; never skips anything
             journal = Journal.start(
                 self.state_dir, pb.cluster, playbook=self.playbook_path,
                 fingerprint=playbook_fingerprint(pb), resumes=resume.run.run_id if resume else None,
+                target=self.target,
             )  # fmt: skip
             try:
                 extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep is not None else {}
@@ -92,7 +140,7 @@ class Rollout:
                     self.context, journal=journal, on_event=self.on_event, parallel=self.parallel,
                     step_retries=self.step_retries, stop=self.stop, **extra,
                 )  # fmt: skip
-                result = runner.apply(resume.skip if resume else None)
+                result = runner.apply()
             finally:
                 journal.close()
             return result, resume, journal, stale

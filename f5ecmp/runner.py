@@ -1,10 +1,16 @@
-"""Plan and apply the guide's steps across a cluster: order, fan-out, barriers, verify, journal.
+"""Plan and apply the guide's steps across a cluster: order, fan-out, barriers, journal.
 
-"Each device" steps run on every device in parallel and the next step starts only when the
-step has finished everywhere; "first device" steps run on the authority. Every step is read →
-diff → apply → verify; a step that fails for a retriable reason (verification still differs
-while sync propagates, a sync deadline) runs again from its read, up to ``step_retries``
-times. The engine returns results and reports progress through a callback; it never prints.
+The runner knows steps only through :class:`f5ecmp.steps.base.Step`. "Each device" steps run
+on every device in parallel and the next step starts only when the step has finished
+everywhere; "first device" steps run on the authority. Every step, every time, is read → diff
+→ apply → settle → verify: a step whose diff is empty is still checked for convergence on
+every device it concerns. A step that fails for a retriable reason (still different after
+applying while sync propagates, a wait's deadline) runs again from its read under the
+:class:`f5ecmp.policies.StepRetry` policy. The engine returns results and reports progress
+through a callback; it never prints.
+
+``plan`` and ``apply`` share one path for reading and diffing: the plan is the list of
+changes apply sends, in the order it sends them.
 """
 
 from __future__ import annotations
@@ -17,22 +23,75 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tenacity import RetryCallState
+
+from f5ecmp.bigip.api import already_exists, not_found
+from f5ecmp.bigip.changes import TRANSACTION, Change
+from f5ecmp.bigip.waits import WaitStopped, WaitTimeout
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal
-from f5ecmp.steps.base import Change
-from f5ecmp.steps.registry import STEPS, Context, Step, save_config_change, step_inputs
-from f5ecmp.steps.waits import WaitStopped, WaitTimeout
+from f5ecmp.playbook.model import Device
+from f5ecmp.policies import StepRetry, failure
+from f5ecmp.steps import STEPS
+from f5ecmp.steps.base import AnyStep, Context
 
-Outcome = Literal["unchanged", "changed", "planned", "skipped", "failed"]
-Event = dict[str, Any]
+Outcome = Literal["unchanged", "changed", "planned", "pending", "failed"]
 
 
 class VerifyMismatch(F5EcmpError):
-    """After applying, the device still differs from the playbook (retriable)."""
+    """After applying, the step is still not converged (retriable)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
 
 
 class Interrupted(F5EcmpError):
     """The operator stopped the run (Ctrl-C); the journal says where, for --resume."""
+
+
+# -- events: what the runner reports as it goes ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    step: str
+    number: int
+    device: str
+
+
+@dataclass(frozen=True)
+class ChangeSent:
+    step: str
+    device: str  # the device the change went to
+    summary: str
+
+
+@dataclass(frozen=True)
+class StepDone:
+    step: str
+    number: int
+    device: str
+    changes: int
+
+
+@dataclass(frozen=True)
+class StepRetried:
+    step: str
+    device: str
+    attempt: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class StepFailed:
+    step: str
+    number: int
+    device: str
+    error: str
+
+
+Event = StepStarted | ChangeSent | StepDone | StepRetried | StepFailed
 
 
 @dataclass
@@ -45,6 +104,7 @@ class StepResult:
     attempts: int = 0
     error: str | None = None
     stopped: bool = False  # failed because the operator stopped the run
+    problems: list[str] = field(default_factory=list)  # not converged: what is still wrong
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,13 +122,19 @@ class StepResult:
 class RunResult:
     results: list[StepResult] = field(default_factory=list)
     failed: StepResult | None = None
-    verification: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.failed is None and not self.verification and not self.interrupted
+        return self.failed is None and not self.interrupted
+
+    @property
+    def verification(self) -> list[str]:
+        """What the final check found still wrong (the last step failed to converge)."""
+        if self.failed is not None and self.failed.number == STEPS[-1].number:
+            return self.failed.problems
+        return []
 
     @property
     def change_count(self) -> int:
@@ -78,86 +144,69 @@ class RunResult:
 _RETRIABLE = (VerifyMismatch, WaitTimeout)
 
 
+def _no_event(_event: Event) -> None:
+    return None
+
+
 @dataclass
 class Runner:
     context: Context
     journal: Journal | None = None
-    on_event: Callable[[Event], None] = lambda _event: None
+    on_event: Callable[[Event], None] = _no_event
     parallel: int | None = None
     step_retries: Mapping[str, int] | int = 2
+    retry_policy: StepRetry = field(default_factory=StepRetry)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     stop: threading.Event = field(default_factory=threading.Event)
+    steps: tuple[AnyStep, ...] = STEPS
+
+    def __post_init__(self) -> None:
+        self.context.waiter.stop = self.stop  # Ctrl-C also ends a wait
 
     # -- plan ----------------------------------------------------------------------------
 
-    def plan(self, steps: Iterable[Step] = STEPS) -> list[StepResult]:
-        """Read and diff every step on every device it concerns; never writes."""
+    def plan(self) -> list[StepResult]:
+        """Read and diff every step on every device it concerns; never writes. A step whose
+        read fails because an earlier step's changes are not applied yet is shown as
+        pending on them."""
         results: list[StepResult] = []
-        pending_before = False
-        for step in steps:
-            for device in self._devices(step):
+        for step in self.steps:
+            pending_before = any(self.context.changed.values())
+            for device in step.devices(self.context.playbook):
                 try:
                     changes = step.plan(self.context, device)
                 except F5EcmpError as exc:
-                    # Only a read of something earlier steps will create may wait on them; a
-                    # conflict or a device error is reported as it is.
-                    if not pending_before or getattr(exc, "status", None) != 404:
+                    if not (pending_before and not_found(exc)):
                         raise
                     note = f"depends on changes of earlier steps ({exc})"
                     results.append(
-                        StepResult(step.id, step.number, device.name, "skipped", error=note)
+                        StepResult(step.id, step.number, device.name, "pending", error=note)
                     )
                     continue
+                self._note_changes(step, changes)
                 outcome: Outcome = "planned" if changes else "unchanged"
                 results.append(StepResult(step.id, step.number, device.name, outcome, changes))
-                pending_before = pending_before or bool(changes)
         return results
 
     # -- apply ---------------------------------------------------------------------------
 
-    def apply(self, skip: Mapping[tuple[str, str], str] | None = None) -> RunResult:
-        """Run every step; ``skip`` maps (step, device) already done to the reason shown."""
-        skip = skip or {}
+    def apply(self) -> RunResult:
         run = RunResult()
         start = self.clock()
-        for step in STEPS:
+        for step in self.steps:
             if self.stop.is_set():
                 run.interrupted = True
                 break
-            devices = self._devices(step)
-            todo = [d for d in devices if (step.id, d.name) not in skip]
-            for device in devices:
-                if (step.id, device.name) in skip:
-                    run.results.append(
-                        StepResult(
-                            step.id,
-                            step.number,
-                            device.name,
-                            "skipped",
-                            error=skip[(step.id, device.name)],
-                        )
-                    )
-                    self.on_event({"kind": "step-skipped", "step": step.id, "device": device.name})
-                    if self.journal is not None:
-                        inputs = step_inputs(step.id, self.context.playbook, device)
-                        self.journal.step_skipped(
-                            step.id, device.name, inputs, skip[(step.id, device.name)]
-                        )
-            outcomes = self._fan_out(step, todo)
+            outcomes = self._fan_out(step, step.devices(self.context.playbook))
             run.results.extend(outcomes)
+            for outcome in outcomes:
+                self._note_changes(step, outcome.changes)
             failed = next((r for r in outcomes if r.outcome == "failed"), None)
             if failed is not None:
                 run.failed = failed
+                run.interrupted = failed.stopped
                 break
-        if run.failed is not None and run.failed.stopped:
-            run.interrupted = True
-        if run.failed is None and not run.interrupted:
-            try:
-                self._save_everywhere(run)
-                run.verification = self.verify_cluster()
-            except F5EcmpError as exc:
-                run.verification = [f"after the last step: {exc}"]
         run.elapsed_s = self.clock() - start
         if self.journal is not None:
             where = f"{run.failed.step} on {run.failed.device}" if run.failed else None
@@ -167,88 +216,106 @@ class Runner:
             )  # fmt: skip
         return run
 
-    def __post_init__(self) -> None:
-        self.context.waiter.stop = self.stop  # Ctrl-C also ends a wait
+    def _note_changes(self, step: AnyStep, changes: list[Change]) -> None:
+        if not changes:
+            return
+        self.context.changed.setdefault(step.id, []).extend(changes)
+        if step.synced:
+            self.context.synced_changed = True
 
-    def _devices(self, step: Step) -> list[Any]:
-        pb = self.context.playbook
-        return list(pb.devices) if step.scope == "each" else [pb.authority]
-
-    def _fan_out(self, step: Step, devices: list[Any]) -> list[StepResult]:
+    def _fan_out(self, step: AnyStep, devices: list[Device]) -> list[StepResult]:
         if len(devices) <= 1:
             return [self._run_step(step, d) for d in devices]
         workers = min(self.parallel or len(devices), len(devices))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"step-{step.id}") as pool:
             return list(pool.map(lambda d: self._run_step(step, d), devices))  # the barrier
 
-    def _retries(self, step: Step) -> int:
+    def _retries(self, step: AnyStep) -> int:
         if isinstance(self.step_retries, int):
             return self.step_retries
-        return self.step_retries.get(step.id, 2)
+        return self.step_retries.get(step.id, self.retry_policy.retries)
 
-    def _run_step(self, step: Step, device: Any) -> StepResult:
+    def _run_step(self, step: AnyStep, device: Device) -> StepResult:
         result = StepResult(step.id, step.number, device.name, "unchanged")
-        self._record("step-start", step, device.name)
-        retries = self._retries(step)
-        while True:
-            result.attempts += 1
-            try:
-                self._attempt(step, device, result.changes)  # appends each change once sent
-                result.outcome = "changed" if result.changes else "unchanged"
-                self._record(
-                    "step-done", step, device.name, changes=[c.as_dict() for c in result.changes]
-                )
-                return result
-            except _RETRIABLE as exc:
-                if result.attempts > retries:
-                    return self._fail(result, step, device.name, exc)
-                self.on_event({"kind": "step-retry", "step": step.id, "device": device.name,
-                               "attempt": result.attempts, "reason": str(exc)})  # fmt: skip
-                self.sleep(min(2.0 * 2 ** (result.attempts - 1), 30.0))
-                if self.stop.is_set():
-                    return self._fail(
-                        result, step, device.name, Interrupted("stopped before retrying")
-                    )
-            except F5EcmpError as exc:
-                return self._fail(result, step, device.name, exc)
+        self._emit(StepStarted(step.id, step.number, device.name))
+        if self.journal is not None:
+            self.journal.step_started(step.id, device.name)
 
-    def _fail(self, result: StepResult, step: Step, device: str, exc: Exception) -> StepResult:
-        result.outcome, result.error = "failed", str(exc)
-        result.stopped = isinstance(exc, Interrupted | WaitStopped)
-        self._record("step-failed", step, device, error=str(exc))
+        def attempt() -> None:
+            result.attempts += 1
+            self._attempt(step, device, result.changes)
+
+        def before_retry(state: RetryCallState) -> None:
+            self._emit(StepRetried(step.id, device.name, result.attempts, str(failure(state))))
+
+        def sleep(seconds: float) -> None:
+            self.sleep(seconds)
+            if self.stop.is_set():
+                raise Interrupted("stopped before retrying")
+
+        policy = StepRetry(self._retries(step), self.retry_policy.initial_s,
+                           self.retry_policy.max_wait_s)  # fmt: skip
+        try:
+            policy.retrying(_RETRIABLE, sleep, before_retry)(attempt)
+        except F5EcmpError as exc:
+            return self._fail(result, step, device.name, exc)
+        result.outcome = "changed" if result.changes else "unchanged"
+        self._emit(StepDone(step.id, step.number, device.name, len(result.changes)))
+        if self.journal is not None:
+            self.journal.step_done(step.id, device.name, [c.as_dict() for c in result.changes])
         return result
 
-    def _attempt(self, step: Step, device: Any, applied: list[Change]) -> list[Change]:
-        client: Any = self.context.client(device)
-        changes = step.plan(self.context, device)
+    def _fail(self, result: StepResult, step: AnyStep, device: str, exc: Exception) -> StepResult:
+        result.outcome, result.error = "failed", str(exc)
+        result.stopped = isinstance(exc, Interrupted | WaitStopped)
+        result.problems = exc.problems if isinstance(exc, VerifyMismatch) else []
+        self._emit(StepFailed(step.id, step.number, device, str(exc)))
+        if self.journal is not None:
+            self.journal.step_failed(step.id, device, str(exc))
+        return result
+
+    def _attempt(self, step: AnyStep, device: Device, applied: list[Change]) -> None:
+        ctx = self.context
+        changes = step.plan(ctx, device)
         for change in changes:
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {change.summary}")
-            self.on_event(
-                {
-                    "kind": "change",
-                    "step": step.id,
-                    "device": device.name,
-                    "summary": change.summary,
-                }
-            )
-            confirm = self._confirmer(step, device, change)
-            if change.method == "TRANSACTION":
+            self._emit(ChangeSent(step.id, change.device or device.name, change.summary))
+            if self._send(step, device, change):
+                applied.append(change)
+            if change.settle_after:
+                applied.extend(step.settle(ctx, device))
+        if changes and not any(c.settle_after for c in changes):
+            applied.extend(step.settle(ctx, device))
+        if changes:
+            remaining = [c for c in step.plan(ctx, device) if c.action != "command"]
+            if remaining:
+                raise VerifyMismatch(
+                    ["still different after applying: " + "; ".join(c.summary for c in remaining)]
+                )
+        problems = step.converged(ctx, device)
+        if problems:
+            raise VerifyMismatch(problems)
+
+    def _send(self, step: AnyStep, device: Device, change: Change) -> bool:
+        """Send one change; False when a create found its object already there (409) and
+        the re-read shows the create is no longer needed."""
+        client = self.context.client(change.device or device.name)
+        confirm = self._confirmer(step, device, change)
+        try:
+            if change.method == TRANSACTION:
                 client.transaction((change.body or {})["commands"], confirm=confirm)
             else:
                 client.request(change.method, change.path, body=change.body, confirm=confirm)
-            applied.append(change)
-        if not changes:
-            return changes  # already as the playbook says: nothing to verify again
-        step.settle(self.context, device)
-        remaining = [c for c in step.plan(self.context, device) if c.action != "command"]
-        if remaining:
-            raise VerifyMismatch(
-                "still different after applying: " + "; ".join(c.summary for c in remaining)
-            )
-        return changes
+        except F5EcmpError as exc:
+            if change.action != "create" or not already_exists(exc):
+                raise
+            if any(c.same_request(change) for c in step.plan(self.context, device)):
+                raise
+            return False  # another operator or a lost answer created it: verify decides
+        return True
 
-    def _confirmer(self, step: Step, device: Any, change: Change) -> Callable[[], bool]:
+    def _confirmer(self, step: AnyStep, device: Device, change: Change) -> Callable[[], bool]:
         """After a lost answer: the write took effect if the step no longer needs it. A command
         (add-to-trust, config sync) shows its effect only later: first wait for it, as the
         step would, so that it is not sent twice while the first one is still working."""
@@ -258,53 +325,14 @@ class Runner:
                 with contextlib.suppress(WaitTimeout):
                     step.settle(self.context, device)
             again = step.plan(self.context, device)
-            return not any(
-                (c.method, c.path, c.body) == (change.method, change.path, change.body)
-                for c in again
-            )
+            return not any(c.same_request(change) for c in again)
 
         return confirm
 
-    def _record(self, kind: str, step: Step, device: str, **fields: Any) -> None:
-        self.on_event(
-            {"kind": kind, "step": step.id, "number": step.number, "device": device, **fields}
-        )
-        if self.journal is None:
-            return
-        if kind == "step-start":
-            self.journal.step_started(step.id, device)
-        elif kind == "step-done":
-            inputs = step_inputs(
-                step.id, self.context.playbook, self.context.playbook.device(device)
-            )
-            self.journal.step_done(step.id, device, fields.get("changes", []), inputs)
-        elif kind == "step-failed":
-            self.journal.step_failed(step.id, device, str(fields.get("error")))
+    def _emit(self, event: Event) -> None:
+        self.on_event(event)
 
-    # -- the end of the guide ------------------------------------------------------------
 
-    def _save_everywhere(self, run: RunResult) -> None:
-        """``save sys config`` on every device once anything changed (guide: a manual sync
-        saves on the members; this makes sure every device's saved config matches)."""
-        if not any(r.outcome == "changed" for r in run.results) and not any(
-            r.outcome == "skipped" for r in run.results
-        ):
-            return
-
-        def save(device: Any) -> None:
-            change = save_config_change(device.name)
-            client: Any = self.context.client(device)
-            client.request(change.method, change.path, body=change.body)
-            self.on_event({"kind": "saved", "device": device.name})
-
-        devices = list(self.context.playbook.devices)
-        with ThreadPoolExecutor(
-            max_workers=min(self.parallel or len(devices), len(devices))
-        ) as pool:
-            list(pool.map(save, devices))
-
-    def verify_cluster(self) -> list[str]:
-        """Read every device directly: problems found, empty when the cluster is as planned."""
-        from f5ecmp.verify import verify_cluster
-
-        return verify_cluster(self.context)
+def count_requests(results: Iterable[StepResult]) -> int:
+    """The configuration-changing requests a plan's changes take to send."""
+    return sum(c.requests for r in results for c in r.changes)

@@ -16,10 +16,12 @@ from typing import Any
 
 from f5ecmp import credentials as creds
 from f5ecmp import endpoints as eps
+from f5ecmp.bigip.api import DEVICE_COLLECTION
 from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.connect import DeviceInfo, Options, check_identity, close_all, open_clients
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
+from f5ecmp.steps.base import Context
 
 SIM_DEFAULT_CREDENTIALS = ("admin", "admin")
 
@@ -48,15 +50,29 @@ class Session:
     simulator: Any = None  # the in-process SimServer under --simulate
     unreachable: dict[str, str] = field(default_factory=dict)  # best effort: name → why
 
-    def context(self, **kwargs: Any) -> Any:
-        """A step context for this session, with what the identity guard already read."""
-        from f5ecmp.steps.connectivity import DEVICE_COLLECTION
-        from f5ecmp.steps.registry import Context
+    kind: str = "devices"  # "devices", "endpoints" (an endpoints file) or "rehearsal"
 
+    def context(self, **kwargs: Any) -> Context:
+        """A step context for this session, with what the identity guard already read."""
         prefetched = {(n, DEVICE_COLLECTION): info.devices for n, info in self.devices.items()}
         return Context(
             self.playbook, self.clients, self.credentials, prefetched=prefetched, **kwargs
         )
+
+    def target(self) -> dict[str, Any]:
+        """Which devices this session reaches, for the journal: resume refuses another."""
+        return {
+            "kind": self.kind,
+            "devices": {
+                name: {
+                    "url": client.base_url,
+                    "cm_name": self.devices[name].name if name in self.devices else None,
+                    "base_mac": self.devices[name].base_mac if name in self.devices else None,
+                    "chassis_id": self.devices[name].chassis_id if name in self.devices else None,
+                }
+                for name, client in self.clients.items()
+            },
+        }
 
 
 def verify_setting(pb: Playbook, settings: Settings, endpoints: eps.Endpoints) -> bool | str:
@@ -117,7 +133,14 @@ def open_session(
         )  # fmt: skip
         stack.callback(close_all, clients)
         devices = check_identity(pb, clients) if not unreachable else {}
-        yield Session(pb, clients, credentials, devices, simulator, unreachable)
+        kind = (
+            "rehearsal"
+            if settings.simulate
+            else "endpoints"
+            if settings.endpoints_file is not None
+            else "devices"
+        )
+        yield Session(pb, clients, credentials, devices, simulator, unreachable, kind)
 
 
 def _from_urls(urls: Mapping[str, str], ca_bundle: str) -> eps.Endpoints:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from . import errors, names
 from .clock import Clock, SystemClock, Timeline
-from .cm import TRUST_GROUP
+from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import Device
 from .factory import Identity
 from .failover import Failover
@@ -209,7 +209,28 @@ class Cluster:
                 )
             else:
                 self.down_since.pop(name, None)
+                self._catch_up_groups(dev)
                 self.failover_changed()
+
+    def _replicator(self, origin: Device, path: str) -> Callable[[], None]:
+        return lambda: self.replicate_group(origin, path)
+
+    def _catch_up_groups(self, dev: Device) -> None:
+        """A device back from down receives, over the trust, the device-group definitions it
+        missed (device_trust_group keeps them in step on every trusted device) [D]."""
+        for name in sorted(dev.trust - {dev.name}):
+            peer = self.device(name)
+            if not self.reachable(peer):
+                continue
+            for group in peer.store.items("cm/device-group"):
+                if group.full_path in BUILTIN_GROUPS:
+                    continue
+                self.schedule(
+                    self.timing.sync_delay,
+                    self._replicator(peer, group.full_path),
+                    f"replicate {group.full_path} to {dev.name} after it came back",
+                )
+            return
 
     def failover_changed(self) -> None:
         self.failover.recompute()

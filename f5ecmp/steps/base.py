@@ -1,103 +1,111 @@
-"""What every step is made of: changes as data, and the read → diff → apply → verify contract.
+"""What every step is made of, and what a step gets to work with.
 
-A step reads a device's current state into plain data, computes the changes still needed with a
-pure function of (current, desired), sends them, and re-reads to verify. The plan shown to the
-operator is exactly the list of changes apply would send.
+A step is one section of F5's guide: it **reads** the facts it needs from the devices (plain
+data), computes the changes still needed with a pure **diff** of (facts, playbook), lets the
+runner send them, **settles** (waits for what BIG-IP does asynchronously after them), and
+says what **converged** means on every device it concerns. The runner knows steps only
+through this shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
+from f5ecmp.bigip.api import DeviceApi, Json
+from f5ecmp.bigip.changes import Change
+from f5ecmp.bigip.waits import Waiter
 from f5ecmp.errors import F5EcmpError
-from f5ecmp.redact import redact
+from f5ecmp.playbook.model import Device, Playbook
 
-Action = Literal["create", "modify", "delete", "command"]
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One property that differs: shown as ``field: old → new``."""
-
-    field: str
-    old: Any
-    new: Any
-
-    def __str__(self) -> str:
-        return f"{self.field}: {_show(self.old)} → {_show(self.new)}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One request a step would send, with a one-line summary for people."""
-
-    action: Action
-    method: str
-    path: str
-    body: dict[str, Any] | None = field(repr=False)  # may carry a peer's password
-    summary: str = ""
-    fields: tuple[FieldChange, ...] = field(default_factory=tuple)
-
-    @property
-    def symbol(self) -> str:
-        return {"create": "+", "modify": "~", "delete": "-", "command": "!"}[self.action]
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, with secrets masked (journal, ``--json``)."""
-        out: dict[str, Any] = {
-            "action": self.action,
-            "method": self.method,
-            "path": self.path,
-            "summary": self.summary,
-        }
-        if self.body is not None:
-            out["body"] = redact(self.body)
-        if self.fields:
-            out["fields"] = [
-                {"field": f.field, "old": redact(f.old), "new": redact(f.new)} for f in self.fields
-            ]
-        return out
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if set(value) == {"ip", "port"}:  # a failover unicast address
-            return f"{value['ip']}:{value['port']}"
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def modify(path: str, what: str, fields: list[FieldChange]) -> Change:
-    """A PATCH carrying only the changed properties."""
-    body = {f.field: f.new for f in fields}
-    summary = f"modify {what}: " + ", ".join(str(f) for f in fields)
-    return Change("modify", "PATCH", path, body, summary, tuple(fields))
-
-
-def compare(current: dict[str, Any], desired: dict[str, Any]) -> list[FieldChange]:
-    """Field changes for every desired key whose (normalised) current value differs."""
-    return [
-        FieldChange(key, current.get(key), value)
-        for key, value in desired.items()
-        if current.get(key) != value
-    ]
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a step works on: the playbook, the device this run of the step is for, and the
-    credentials of every device (add-to-trust logs into peers), by device name."""
-
-    playbook: Any  # f5ecmp.playbook.Playbook (Any here to keep this module free of the model)
-    device: Any  # f5ecmp.playbook.Device
-    credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+Scope = Literal["each", "first"]
+F = TypeVar("F")
 
 
 class StepConflict(F5EcmpError):
     """The device holds something the playbook contradicts and f5ecmp must not overwrite."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a diff works on: the playbook, the device this run of the step is for, and the
+    credentials of every device (add-to-trust logs into peers), by device name."""
+
+    playbook: Playbook
+    device: Device
+    credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Context:
+    """A run's view of the cluster: the playbook, a client per device name, credentials, the
+    waiter for asynchronous work, and what this run has changed (or, planning, would change)
+    so far by step id — step 12 syncs and saves only when something did."""
+
+    playbook: Playbook
+    clients: Mapping[str, DeviceApi]
+    credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    waiter: Waiter = field(default_factory=Waiter)
+    # Answers already read for another purpose (the identity guard reads every device's
+    # cm/device), by (device name, path): each is used once, by the first read that needs it.
+    prefetched: dict[tuple[str, str], Json] = field(default_factory=dict)
+    changed: dict[str, list[Change]] = field(default_factory=dict)
+    # A resumed run's journal says the run before it changed devices without saving: a hint
+    # that can only add the saves, never skip anything.
+    unsaved: bool = False
+    synced_changed: bool = False  # a step whose objects config sync carries changed something
+
+    def read(self, device: Device, path: str, params: Mapping[str, str] | None = None) -> Json:
+        if params is None and (device.name, path) in self.prefetched:
+            return self.prefetched.pop((device.name, path))
+        return self.client(device).get(path, params)
+
+    def target(self, device: Device) -> Target:
+        return Target(self.playbook, device, self.credentials)
+
+    def client(self, device: Device | str) -> DeviceApi:
+        return self.clients[device if isinstance(device, str) else device.name]
+
+    @property
+    def authority(self) -> Device:
+        return self.playbook.authority
+
+    def changed_in(self, steps: Callable[[str], bool]) -> bool:
+        return any(changes for step, changes in self.changed.items() if steps(step))
+
+
+def _no_settle(_ctx: Context, _device: Device) -> list[Change]:
+    return []
+
+
+def _nothing_more(_ctx: Context, _device: Device) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Step(Generic[F]):
+    """One section of the guide. ``read`` gathers the facts (GETs only), ``diff`` is pure,
+    ``settle`` waits after applying
+    (returning any change it had to send while waiting, such as a resync), ``converged`` lists what is still wrong beyond the diff
+    on every device the step concerns (empty: converged)."""
+
+    number: int
+    id: str
+    section: str  # the guide's section title
+    scope: Scope  # "each": every device in parallel; "first": the authority
+    read: Callable[[Context, Device], F]
+    diff: Callable[[F, Target], list[Change]]
+    settle: Callable[[Context, Device], list[Change]] = _no_settle
+    converged: Callable[[Context, Device], list[str]] = _nothing_more
+    synced: bool = False  # its objects travel with config sync (step 12 must sync them)
+
+    def plan(self, ctx: Context, device: Device) -> list[Change]:
+        """Read and diff: the changes this step still needs on ``device``."""
+        return self.diff(self.read(ctx, device), ctx.target(device))
+
+    def devices(self, pb: Playbook) -> list[Device]:
+        return list(pb.devices) if self.scope == "each" else [pb.authority]
+
+
+AnyStep = Step[Any]

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
-from f5ecmp.steps.normalize import address, flag, integer, items, uri_name
+from f5ecmp.bigip.api import DEVICE_COLLECTION, self_device
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.bigip.normalize import address, integer, uri_name
+from f5ecmp.playbook.model import Device
+from f5ecmp.steps.base import Context, Step, StepConflict, Target
 
-DEVICE_COLLECTION = "/mgmt/tm/cm/device"
 _NONE = ("none", "any6", "any", "", None)  # how BIG-IP writes "no address" (reference §4.5)
 
 
-def self_device(collection: Any) -> dict[str, Any] | None:
-    return next((d for d in items(collection) if flag(d.get("selfDevice")) is True), None)
+def read(ctx: Context, device: Device) -> dict[str, Any]:
+    """Facts: the device's own ``cm device`` record (``selfDevice "true"``)."""
+    own = self_device(ctx.read(device, DEVICE_COLLECTION))
+    if own is None:
+        raise StepConflict(f"{device.name} lists no cm device record of its own (selfDevice true)")
+    return own
 
 
 def _addr(value: Any) -> str | None:
@@ -83,3 +89,13 @@ def _show(value: Any) -> Any:
     if isinstance(value, list):
         return [f"{e.get('ip')}:{e.get('port')}" for e in value]
     return value
+
+
+STEP = Step(
+    5,
+    "connectivity",
+    "Specifying config sync, failover, and mirroring addresses",
+    "each",
+    read,
+    diff,
+)

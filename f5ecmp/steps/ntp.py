@@ -11,13 +11,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.playbook.model import Device
+from f5ecmp.steps.base import Context, Step, Target
 
 NTP_PATH = "/mgmt/tm/sys/ntp"
 DNS_PATH = "/mgmt/tm/sys/dns"
 
 
-def diff(ntp: dict[str, Any], dns: dict[str, Any], target: Target) -> list[Change]:
+Facts = tuple[dict[str, Any], dict[str, Any]]  # (sys ntp, sys dns or {})
+
+
+def read(ctx: Context, device: Device) -> Facts:
+    """Facts: ``sys ntp``, and ``sys dns`` only when the playbook names DNS servers."""
+    dns = ctx.read(device, DNS_PATH) if ctx.playbook.dns.servers else {}
+    return ctx.read(device, NTP_PATH), dns
+
+
+def diff(facts: Facts, target: Target) -> list[Change]:
+    ntp, dns = facts
     pb = target.playbook
     changes = []
     fields = []
@@ -38,3 +50,6 @@ def diff(ntp: dict[str, Any], dns: dict[str, Any], target: Target) -> list[Chang
         if fields:
             changes.append(modify(DNS_PATH, "DNS", fields))
     return changes
+
+
+STEP = Step(3, "ntp", "Specifying a list of NTP servers", "each", read, diff)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from f5ecmp.playbook.model import Playbook, PoolMember
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
-from f5ecmp.steps.normalize import short_name, subcollection, uri_name
+from f5ecmp.bigip.api import get_or_none
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.bigip.normalize import short_name, subcollection, uri_name
+from f5ecmp.playbook.model import Device, Playbook, PoolMember
+from f5ecmp.steps.base import Context, Step, Target
 
 POOL_COLLECTION = "/mgmt/tm/ltm/pool"
 READ_PARAMS = {"expandSubcollections": "true"}
@@ -132,5 +134,13 @@ def _brief(sign: str, names: list[str]) -> str:
     return f"{sign}{shown}" if names else "(none)"
 
 
-def read(answer: Any) -> dict[str, Any] | None:
+def parse(answer: Any) -> dict[str, Any] | None:
     return answer if isinstance(answer, dict) and answer.get("name") else None
+
+
+def read(ctx: Context, device: Device) -> dict[str, Any] | None:
+    """Facts: the pool with its members, or None when it does not exist."""
+    return parse(get_or_none(ctx.client(device), pool_path(ctx.playbook), READ_PARAMS))
+
+
+STEP = Step(7, "pool", "Creating a server pool", "first", read, diff, synced=True)

@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.playbook.model import Playbook
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
-from f5ecmp.steps.normalize import flag, short_name, uri_name
+from f5ecmp.bigip.api import get_or_none
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.bigip.cluster import VA_COLLECTION, address_name, va_path
+from f5ecmp.bigip.normalize import flag, short_name
+from f5ecmp.playbook.model import Device
+from f5ecmp.steps.base import Context, Step, Target
 
-VA_COLLECTION = "/mgmt/tm/ltm/virtual-address"
-
-
-def address_name(pb: Playbook) -> str:
-    dest = pb.virtual_server.destination
-    return str(dest.network.network_address if dest.network.num_addresses > 1 else dest.ip)
-
-
-def va_path(pb: Playbook) -> str:
-    return f"{VA_COLLECTION}/{uri_name(address_name(pb), pb.partition)}"
+__all__ = ["VA_COLLECTION", "address_name", "diff", "read", "va_path"]
 
 
 def diff(current: dict[str, Any] | None, target: Target) -> list[Change]:
@@ -45,8 +39,22 @@ def diff(current: dict[str, Any] | None, target: Target) -> list[Change]:
             fields.append(FieldChange(key, have.get(key), want[key]))
     if not fields:
         return []
-    return [modify(va_path(pb), f"virtual address {address_name(pb)}", fields)]
+    what = f"virtual address {address_name(pb)}"
+    if current is None:
+        what += " (created with the virtual server)"
+    return [modify(va_path(pb), what, fields)]
 
 
-def read(answer: Any) -> dict[str, Any] | None:
+def parse(answer: Any) -> dict[str, Any] | None:
     return answer if isinstance(answer, dict) and answer.get("name") else None
+
+
+def read(ctx: Context, device: Device) -> dict[str, Any] | None:
+    """Facts: the virtual address, or None until the virtual server creates it."""
+    return parse(get_or_none(ctx.client(device), va_path(ctx.playbook)))
+
+
+STEP = Step(
+    9, "spanning", "Enabling the virtual address to span all devices", "first", read, diff,
+    synced=True,
+)  # fmt: skip

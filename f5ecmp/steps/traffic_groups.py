@@ -13,15 +13,32 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.bigip.normalize import flag, integer, items, mac, short_name, uri_name
+from f5ecmp.bigip.stats import TG_STATS_PATH, traffic_group_states
 from f5ecmp.playbook.model import Device, Playbook
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
-from f5ecmp.steps.normalize import flag, integer, items, mac, short_name, uri_name
+from f5ecmp.steps.base import Context, Step, Target
 
 TG_COLLECTION = "/mgmt/tm/cm/traffic-group"
 
 
-def read(collection: Any) -> dict[str, dict[str, Any]]:
+Groups = dict[str, dict[str, Any]]
+Facts = tuple[Groups, dict[str, list[str]]]  # (traffic groups by name, group → active on)
+
+
+def parse(collection: Any) -> Groups:
     return {str(tg["name"]): tg for tg in items(collection)}
+
+
+def read(ctx: Context, device: Device) -> Facts:
+    """Facts: the traffic groups; and where each is active, read only when an HA order is
+    about to change (so the plan can say which live group that moves)."""
+    groups = parse(ctx.read(device, TG_COLLECTION))
+    changes = _diff_groups(groups, ctx.target(device))
+    if not any(c.action == "modify" and "haOrder" in (c.body or {}) for c in changes):
+        return groups, {}
+    states = traffic_group_states(ctx.client(device).get(TG_STATS_PATH))
+    return groups, {tg: [d for d, s in by.items() if s == "active"] for tg, by in states.items()}
 
 
 def desired_body(pb: Playbook, device: Device) -> dict[str, Any]:
@@ -53,7 +70,12 @@ def _comparable(current: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def diff(current: dict[str, dict[str, Any]], target: Target) -> list[Change]:
+def diff(facts: Facts, target: Target) -> list[Change]:
+    groups, active = facts
+    return with_moves(_diff_groups(groups, target), active)
+
+
+def _diff_groups(current: Groups, target: Target) -> list[Change]:
     pb = target.playbook
     changes = []
     for device in pb.devices:
@@ -94,3 +116,9 @@ def with_moves(changes: list[Change], active: dict[str, list[str]]) -> list[Chan
             change = dataclasses.replace(change, summary=change.summary + note)
         out.append(change)
     return out
+
+
+STEP = Step(
+    10, "traffic_groups", "Creating traffic groups for failover", "first", read, diff,
+    synced=True,
+)  # fmt: skip

@@ -1,33 +1,46 @@
 """Step 4, ``trust`` — guide: "Establishing device trust" (first device only).
 
-Converged when every other device of the playbook is in the first device's local trust
-domain. A peer counts as trusted only when a ``cm device`` with its name **and** its
-management address is there: F5's Ansible module matches on the address alone and re-adds a
-peer on every run when the two disagree — here a device known under another name or address
-stops the step with the reason instead.
+The first device adds every other device to its local trust domain (``add-to-trust``, which
+logs into the peer with its credentials). Converged when **every** device's trust domain holds
+every device of the playbook, each under its name and management address: BIG-IP replicates
+the domain to the peers, and a peer that missed it is not trusted, whatever the first device
+says. A peer counts as trusted only with its name **and** its management address: F5's
+Ansible module matches on the address alone and re-adds a peer on every run when the two
+disagree — here a device known under another name or address stops the step with the reason
+instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.steps.base import Change, StepConflict, Target
-from f5ecmp.steps.normalize import address, items
+from f5ecmp.bigip.api import in_parallel
+from f5ecmp.bigip.changes import Change, command
+from f5ecmp.bigip.normalize import address, items
+from f5ecmp.playbook.model import Device
+from f5ecmp.steps.base import Context, Step, StepConflict, Target
 
 DEVICE_COLLECTION = "/mgmt/tm/cm/device"
 ADD_TO_TRUST_PATH = "/mgmt/tm/cm/add-to-trust"
 
+Known = dict[str, str | None]  # cm device name → management address
 
-def known_devices(collection: Any) -> dict[str, str | None]:
-    """cm device name → management address, as the first device sees its trust domain."""
-    out: dict[str, str | None] = {}
+
+def known_devices(collection: Any) -> Known:
+    """cm device name → management address, as one device sees its trust domain."""
+    out: Known = {}
     for item in items(collection):
         parsed = address(item.get("managementIp"))
         out[str(item["name"])] = str(parsed) if parsed is not None else None
     return out
 
 
-def diff(devices: dict[str, str | None], target: Target) -> list[Change]:
+def read(ctx: Context, device: Device) -> Known:
+    """Facts: the first device's trust domain (its ``cm device`` records)."""
+    return known_devices(ctx.read(device, DEVICE_COLLECTION))
+
+
+def diff(devices: Known, target: Target) -> list[Change]:
     pb = target.playbook
     by_address = {mgmt: name for name, mgmt in devices.items() if mgmt is not None}
     changes = []
@@ -57,5 +70,29 @@ def diff(devices: dict[str, str | None], target: Target) -> list[Change]:
             "password": password,
         }
         summary = f"add {peer.name} ({mgmt}) to the trust domain of {pb.authority.name}"
-        changes.append(Change("command", "POST", ADD_TO_TRUST_PATH, body, summary))
+        changes.append(command(ADD_TO_TRUST_PATH, body, summary))
     return changes
+
+
+def converged(ctx: Context, _device: Device) -> list[str]:
+    """What is missing from each device's trust domain (read on every device)."""
+    wanted = {d.name: str(d.mgmt) for d in ctx.playbook.devices}
+    seen = in_parallel(wanted, lambda name: known_devices(ctx.client(name).get(DEVICE_COLLECTION)))
+    problems = []
+    for name, known in seen.items():
+        missing = [peer for peer, mgmt in wanted.items() if known.get(peer) != mgmt]
+        if missing:
+            problems.append(f"{name} does not trust {', '.join(missing)}")
+    return problems
+
+
+def settle(ctx: Context, device: Device) -> list[Change]:
+    """Wait until every device's trust domain holds every device."""
+    ctx.waiter.until(
+        "every device to trust every other device",
+        lambda: (not (found := converged(ctx, device)), "; ".join(found)),
+    )
+    return []
+
+
+STEP = Step(4, "trust", "Establishing device trust", "first", read, diff, settle, converged)

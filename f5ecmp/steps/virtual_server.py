@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.playbook.model import Playbook
-from f5ecmp.steps.base import Change, FieldChange, Target, modify
-from f5ecmp.steps.normalize import flag, short_name, strip_route_domain, subcollection, uri_name
+from f5ecmp.bigip.api import get_or_none
+from f5ecmp.bigip.changes import Change, FieldChange, modify
+from f5ecmp.bigip.normalize import flag, short_name, strip_route_domain, subcollection, uri_name
+from f5ecmp.playbook.model import Device, Playbook
+from f5ecmp.steps.base import Context, Step, Target
 
 VIRTUAL_COLLECTION = "/mgmt/tm/ltm/virtual"
 READ_PARAMS = {"expandSubcollections": "true"}
@@ -110,5 +112,17 @@ def diff(current: dict[str, Any] | None, target: Target) -> list[Change]:
     return [change]
 
 
-def read(answer: Any) -> dict[str, Any] | None:
+def parse(answer: Any) -> dict[str, Any] | None:
     return answer if isinstance(answer, dict) and answer.get("name") else None
+
+
+def read(ctx: Context, device: Device) -> dict[str, Any] | None:
+    """Facts: the virtual server with its profiles, or None when it does not exist."""
+    path = virtual_path(ctx.playbook)
+    return parse(get_or_none(ctx.client(device), path, READ_PARAMS))
+
+
+STEP = Step(
+    8, "virtual_server", "Creating a destination address and port", "first", read, diff,
+    synced=True,
+)  # fmt: skip

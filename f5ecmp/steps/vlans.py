@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from f5ecmp.playbook.model import Vlan
-from f5ecmp.steps.base import Change, FieldChange, Target, compare, modify
-from f5ecmp.steps.normalize import enabled, flag, integer, items, subcollection, uri_name
+from f5ecmp.bigip.changes import Change, FieldChange, compare, modify
+from f5ecmp.bigip.normalize import enabled, flag, integer, items, subcollection, uri_name
+from f5ecmp.playbook.model import Device, Vlan
+from f5ecmp.steps.base import Context, Step, Target
 
 VLAN_COLLECTION = "/mgmt/tm/net/vlan"
 READ_PARAMS = {"expandSubcollections": "true"}
@@ -20,7 +21,12 @@ READ_PARAMS = {"expandSubcollections": "true"}
 Membership = tuple[tuple[str, str, str], ...]  # (interface, tagged|untagged, tag mode)
 
 
-def read(collection: Any) -> dict[str, dict[str, Any]]:
+def read(ctx: Context, device: Device) -> dict[str, dict[str, Any]]:
+    """Facts: the device's VLANs with their interfaces, by name."""
+    return parse(ctx.read(device, VLAN_COLLECTION, READ_PARAMS))
+
+
+def parse(collection: Any) -> dict[str, dict[str, Any]]:
     """The device's VLANs by name, from ``GET /mgmt/tm/net/vlan?expandSubcollections=true``."""
     return {
         str(v["name"]): v for v in items(collection) if v.get("partition", "Common") == "Common"
@@ -116,3 +122,6 @@ def _show(members: Membership) -> list[str]:
     return [
         f"{name} {kind}" + (f" ({mode})" if mode != "none" else "") for name, kind, mode in members
     ]
+
+
+STEP = Step(1, "vlans", "Creating VLANs", "each", read, diff)

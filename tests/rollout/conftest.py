@@ -11,20 +11,21 @@ from typing import Any
 import pytest
 
 from f5ecmp.client import RetryPolicy
+from f5ecmp.policies import PollPolicy
 from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.rollout import Rollout
-from f5ecmp.runner import Runner, RunResult, StepResult
+from f5ecmp.runner import Event, Runner, RunResult, StepResult
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.simulator import Timing
-from f5ecmp.steps.registry import Context
-from f5ecmp.steps.waits import Waiter
+from f5ecmp.steps.base import Context
+from f5ecmp.bigip.waits import Waiter
 from tests.conftest import SEED
 
 QUICK_RETRY = RetryPolicy(attempts=3, total_s=5, initial_s=0.001, max_wait_s=0.002, jitter_s=0)
 
 
 def fast_waiter() -> Waiter:
-    return Waiter(first_s=0.01, max_s=0.05, deadline_s=10)
+    return Waiter(PollPolicy(first_s=0.01, max_s=0.05, deadline_s=10))
 
 
 @dataclass
@@ -44,10 +45,11 @@ class Rig:
 
     def apply(
         self, *, resume: bool = False, pb: Playbook | None = None,
-        on_event: Callable[[dict[str, Any]], None] | None = None,
+        on_event: Callable[[Event], None] | None = None,
         stop: threading.Event | None = None,
     ) -> RunResult:  # fmt: skip
         rollout = Rollout(self.context(pb), self.state_dir, "seed-example.yaml", resume=resume,
+                          target=self.session.target(),
                           sleep=lambda _s: None, on_event=on_event or (lambda _e: None),
                           stop=stop or threading.Event())  # fmt: skip
         return rollout.run()[0]

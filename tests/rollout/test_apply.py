@@ -11,9 +11,11 @@ import pytest
 from f5ecmp.journal import list_runs
 from f5ecmp.playbook import load_playbook
 from f5ecmp.rollout import NothingToResume
-from f5ecmp.steps import status
-from f5ecmp.steps.normalize import items
+from f5ecmp.bigip import stats as status
+from f5ecmp.bigip.normalize import items
+from f5ecmp.runner import ChangeSent, Event, StepStarted
 from tests.rollout.conftest import Rig
+from tests.rollout.guide_state import assert_guide_state
 
 NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
 
@@ -21,36 +23,7 @@ NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
 def test_fresh_apply_builds_the_guides_cluster(rig: Rig) -> None:
     result = rig.apply()
     assert result.ok, (result.failed, result.verification)
-    for i, name in enumerate(NAMES):
-        vlans = {v["name"]: v for v in items(rig.get(name, "/mgmt/tm/net/vlan"))}
-        assert {k: vlans[k]["tag"] for k in ("external", "internal", "HA")} == {
-            "external": 10, "internal": 20, "HA": 30,
-        }  # fmt: skip
-        selfs = {s["name"]: s for s in items(rig.get(name, "/mgmt/tm/net/self"))}
-        label = name.split(".")[0]
-        # static selfs only where they were created; all six floating selfs everywhere
-        assert {n for n in selfs if "static" in n} == {
-            f"{r}_static_self_{label}" for r in ("ext", "int", "ha")
-        }
-        floats = {n: s for n, s in selfs.items() if n.startswith("float_")}
-        assert len(floats) == 6
-        assert floats[f"float_ext_self_{label}"]["trafficGroup"] == f"/Common/traffic-group-{i + 1}"
-        va = rig.get(name, "/mgmt/tm/ltm/virtual-address/~Common~30.1.1.10")
-        assert (va["spanning"], va["arp"], va["trafficGroup"]) == (
-            "enabled",
-            "disabled",
-            "/Common/traffic-group-1",
-        )
-        assert status.sync_status(rig.get(name, status.SYNC_STATUS_PATH)).status == "In Sync"
-        vs = rig.get(name, "/mgmt/tm/ltm/virtual/~Common~app_vs")
-        assert (vs["mirror"], vs["sourceAddressTranslation"]["type"], vs["pool"]) == (
-            "enabled",
-            "automap",
-            "/Common/app_pool",
-        )
-    active = status.traffic_group_states(rig.get(NAMES[0], status.TG_STATS_PATH))
-    for i, name in enumerate(NAMES):
-        assert active[f"traffic-group-{i + 1}"][name] == "active"
+    assert_guide_state(rig)
 
 
 def test_a_second_apply_writes_nothing_and_plan_is_empty(rig: Rig) -> None:
@@ -76,6 +49,7 @@ def test_drift_is_planned_exactly_and_repaired(rig: Rig) -> None:
         ("vlans", NAMES[1], "modify VLAN internal: mtu: 9000 → 1500"),
         ("spanning", NAMES[0], "modify virtual address 30.1.1.10: arp: enabled → disabled, spanning: disabled → enabled"),
         ("sync", NAMES[0], "sync bigip-a.example.net to group dg-ecmp"),
+        *[("sync", NAMES[0], f"save the configuration of {name}") for name in NAMES],
     ]  # fmt: skip
     assert rig.apply().ok
     assert rig.get(NAMES[1], "/mgmt/tm/net/vlan/~Common~internal")["mtu"] == 1500
@@ -95,32 +69,36 @@ def test_a_removed_floating_self_and_a_changed_ha_order_are_repaired(rig: Rig) -
     assert rig.apply().ok
 
 
+# (step, the device its run is for, the device taken down as it starts): every step with its
+# own device lost, and the peers lost while first-device steps work through the trust.
 STEP_DEVICES = [
-    ("vlans", 1), ("static_selfs", 2), ("ntp", 0), ("trust", 0), ("connectivity", 1),
-    ("device_group", 0), ("pool", 0), ("virtual_server", 0), ("spanning", 0),
-    ("traffic_groups", 0), ("floating_selfs", 0), ("sync", 0),
+    ("vlans", 1, 1), ("static_selfs", 2, 2), ("ntp", 0, 0), ("trust", 0, 0),
+    ("connectivity", 1, 1), ("device_group", 0, 0), ("pool", 0, 0), ("virtual_server", 0, 0),
+    ("spanning", 0, 0), ("traffic_groups", 0, 0), ("floating_selfs", 0, 0), ("sync", 0, 0),
+    ("trust", 0, 1), ("device_group", 0, 1), ("device_group", 0, 2), ("sync", 0, 1),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("step", "device"), STEP_DEVICES)
+@pytest.mark.parametrize(("step", "device", "down"), STEP_DEVICES)
 def test_a_device_down_in_any_step_is_resumed_to_the_same_end_state(
-    rig: Rig, step: str, device: int
+    rig: Rig, step: str, device: int, down: int
 ) -> None:
-    name = NAMES[device]
+    name, lost = NAMES[device], NAMES[down]
 
-    def take_down(event: dict[str, Any]) -> None:
-        if event["kind"] == "step-start" and event["step"] == step and event["device"] == name:
-            rig.sim.set_down(name, True)
+    def take_down(event: Event) -> None:
+        if isinstance(event, StepStarted) and (event.step, event.device) == (step, name):
+            rig.sim.set_down(lost, True)
 
     failed = rig.apply(on_event=take_down)
     assert failed.failed is not None, failed.verification
     assert (failed.failed.step, failed.failed.device) == (step, name)
-    rig.sim.set_down(name, False)
+    rig.sim.set_down(lost, False)
     resumed = rig.apply(resume=True)
     assert resumed.ok, (resumed.failed, resumed.verification)
-    skipped = {(r.step, r.device) for r in resumed.results if r.outcome == "skipped"}
-    assert (step, name) not in skipped  # the failed step restarts from its read
-    assert step == "vlans" or ("vlans", name) in skipped  # what finished is not redone
+    outcomes = {(r.step, r.device): r.outcome for r in resumed.results}
+    assert len(outcomes) == len(resumed.results)  # every step of every device was read again
+    assert step == "vlans" or outcomes[("vlans", name)] == "unchanged"  # not redone
+    assert_guide_state(rig)
     runs = list_runs(rig.state_dir, "app1-ecmp")
     assert runs[-1].start["resumes"] == runs[-2].run_id
     assert [r["type"] for r in runs[-2].records].count("step-failed") >= 1
@@ -192,8 +170,8 @@ def test_stopping_mid_run_leaves_a_journal_to_resume_from(rig: Rig) -> None:
 
     stop = threading.Event()
 
-    def ctrl_c(event: dict[str, Any]) -> None:  # what the first Ctrl-C does
-        if event["kind"] == "change" and event["step"] == "floating_selfs":
+    def ctrl_c(event: Event) -> None:  # what the first Ctrl-C does
+        if isinstance(event, ChangeSent) and event.step == "floating_selfs":
             stop.set()
 
     stopped = rig.apply(on_event=ctrl_c, stop=stop)
@@ -212,8 +190,12 @@ def test_a_drifted_self_ip_address_is_replaced_in_one_transaction(rig: Rig) -> N
     b.delete("/mgmt/tm/net/self/~Common~ext_static_self_bigip-b")
     b.post("/mgmt/tm/net/self", {"name": "ext_static_self_bigip-b", "address": "20.1.1.77/24",
                                   "vlan": "/Common/external"})  # fmt: skip
-    (change,) = [c for r in rig.plan() for c in r.changes]
+    changes = [c for r in rig.plan() for c in r.changes]
+    (change,) = [c for c in changes if c.action != "command"]
     assert change.method == "TRANSACTION" and "in one transaction" in change.summary
+    assert [c.summary for c in changes if c.action == "command"] == [
+        f"save the configuration of {name}" for name in NAMES
+    ]
     assert rig.apply().ok
     fixed = rig.get(NAMES[1], "/mgmt/tm/net/self/~Common~ext_static_self_bigip-b")
     assert fixed["address"] == "20.1.1.7/24"

@@ -12,9 +12,11 @@ from f5ecmp.cli import app
 from f5ecmp.client import DeviceError
 from f5ecmp.playbook.model import StepId
 from f5ecmp.steps.base import StepConflict
-from f5ecmp.steps.registry import STEP_IDS, get_or_none
-from f5ecmp.steps.syncwait import SyncError
+from f5ecmp.bigip.api import get_or_none
+from f5ecmp.steps import STEP_IDS
+from f5ecmp.bigip.sync import SyncError
 from tests.conftest import SEED
+from f5ecmp.runner import Event, StepStarted
 from tests.rollout.conftest import Rig
 
 NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
@@ -30,9 +32,12 @@ def test_a_change_made_on_a_peer_is_never_overwritten_by_a_sync(rig: Rig) -> Non
     b.patch("/mgmt/tm/ltm/pool/~Common~app_pool", {"description": "changed on b by hand"})
     with pytest.raises(SyncError, match=r"recommends syncing bigip-b\.example\.net"):
         rig.plan()
+    before = rig.writes()
     result = rig.apply()
-    assert not result.ok and result.failed is not None and result.failed.step == "sync"
+    # the device group's own check finds the group out of sync the other way round, and stops
+    assert not result.ok and result.failed is not None and result.failed.step == "device_group"
     assert "changed outside this rollout" in (result.failed.error or "")
+    assert rig.writes() == before
     pool = rig.get(NAMES[1], "/mgmt/tm/ltm/pool/~Common~app_pool")
     assert pool["description"] == "changed on b by hand"
 
@@ -49,9 +54,10 @@ def test_a_conflict_in_plan_is_reported_even_with_changes_pending(rig: Rig) -> N
 
 
 def test_a_resumed_run_that_fails_again_is_resumed_without_redoing_anything(rig: Rig) -> None:
+    """Each resume reads every step again; what is already converged writes nothing."""
     def down_at(step: str, device: str) -> Any:
-        def hook(event: dict[str, Any]) -> None:
-            if event["kind"] == "step-start" and (event["step"], event["device"]) == (step, device):
+        def hook(event: Event) -> None:
+            if isinstance(event, StepStarted) and (event.step, event.device) == (step, device):
                 rig.sim.set_down(device, True)
 
         return hook
@@ -64,9 +70,10 @@ def test_a_resumed_run_that_fails_again_is_resumed_without_redoing_anything(rig:
     rig.sim.set_down(NAMES[0], False)
     third = rig.apply(resume=True)
     assert third.ok, (third.failed, third.verification)
-    skipped = {(r.step, r.device) for r in third.results if r.outcome == "skipped"}
-    assert ("vlans", NAMES[0]) in skipped and ("connectivity", NAMES[2]) in skipped
-    assert ("device_group", NAMES[0]) in skipped
+    outcome = {(r.step, r.device): r.outcome for r in third.results}
+    assert outcome[("vlans", NAMES[0])] == "unchanged"
+    assert outcome[("connectivity", NAMES[2])] == "unchanged"
+    assert outcome[("device_group", NAMES[0])] == "unchanged"
 
 
 def test_a_restarting_rest_service_is_not_read_as_a_missing_object() -> None:

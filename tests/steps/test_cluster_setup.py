@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from f5ecmp.playbook import load_playbook
-from f5ecmp.steps import connectivity, device_group, status, trust
+from f5ecmp.bigip import stats as status
+from f5ecmp.bigip.stats import SyncStatus
+from f5ecmp.steps import connectivity, device_group, trust
 from f5ecmp.steps.base import StepConflict, Target
 from tests.conftest import SEED
 
@@ -98,7 +100,7 @@ def test_connectivity_rerun_is_a_no_op_with_management_ip_spelled_by_the_device(
 
 
 def test_device_group_is_created_with_every_device_then_synced() -> None:
-    create, sync = device_group.diff(None, False, A)
+    create, sync = device_group.diff(device_group.Facts(None, {}, {}), A)
     assert create.body == {
         "name": "dg-ecmp", "partition": "Common", "type": "sync-failover",
         "devices": ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"],
@@ -118,10 +120,24 @@ def device_group_state(members: list[str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+IN_SYNC = SyncStatus("In Sync", "green", "", ("dg-ecmp (In Sync): All devices in the device group are in sync",))
+
+
+def facts(members: list[str], held_by: list[str] | None = None, sync: SyncStatus = IN_SYNC) -> device_group.Facts:
+    """The group as the first device holds it; every device in ``held_by`` sees it too."""
+    names = [d.name for d in PB.devices]
+    held = names if held_by is None else held_by
+    return device_group.Facts(
+        device_group_state(members),
+        {n: frozenset(members) if n in held else None for n in names},
+        dict.fromkeys(names, sync),
+    )
+
+
 def test_device_group_in_sync_needs_nothing_and_a_new_device_is_added() -> None:
     names = [d.name for d in PB.devices]
-    assert device_group.diff(device_group_state(names), True, A) == []
-    add, sync = device_group.diff(device_group_state(names[:2]), True, A)
+    assert device_group.diff(facts(names), A) == []
+    add, sync = device_group.diff(facts(names[:2]), A)
     assert (add.path, add.body) == (
         "/mgmt/tm/cm/device-group/~Common~dg-ecmp/devices",
         {"name": "bigip-c.example.net", "partition": "Common"},
@@ -132,7 +148,7 @@ def test_device_group_in_sync_needs_nothing_and_a_new_device_is_added() -> None:
 def test_a_sync_only_group_of_that_name_is_a_conflict() -> None:
     state = device_group_state([d.name for d in PB.devices]) | {"type": "sync-only"}
     with pytest.raises(StepConflict, match="cannot change"):
-        device_group.diff(state, True, A)
+        device_group.diff(device_group.Facts(state, {}, {}), A)
 
 
 def sync_status_answer(status_text: str, details: list[str]) -> dict[str, Any]:
@@ -163,3 +179,20 @@ def test_sync_status_reads_the_recommended_action() -> None:
     assert parsed.recommended_for("dg-ecmp") == "bigip-a.example.net"
     assert parsed.recommended_for("other-dg") is None
     assert parsed.group_status("dg-ecmp") == "Changes Pending"
+
+
+def test_a_member_that_lacks_the_group_gets_a_sync_and_is_not_converged() -> None:
+    names = [d.name for d in PB.devices]
+    missing_on_b = facts(names, held_by=[names[0], names[2]])
+    (sync,) = device_group.diff(missing_on_b, A)
+    assert sync.action == "command" and "config-sync to-group dg-ecmp" in str(sync.body)
+    assert device_group.not_established(missing_on_b, PB) == [
+        "bigip-b.example.net does not hold device group dg-ecmp"
+    ]
+
+
+def test_a_member_not_in_sync_gets_a_sync() -> None:
+    names = [d.name for d in PB.devices]
+    pending = SyncStatus("Awaiting Initial Sync", "blue", "", ())
+    (sync,) = device_group.diff(facts(names, sync=pending), A)
+    assert sync.action == "command"

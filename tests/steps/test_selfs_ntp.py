@@ -36,7 +36,7 @@ def converged() -> list[dict[str, Any]]:
 
 
 def test_fresh_device_gets_three_local_only_selfs() -> None:
-    changes = static_selfs.diff(static_selfs.read({"kind": "tm:net:self:selfcollectionstate"}), A)
+    changes = static_selfs.diff(static_selfs.parse({"kind": "tm:net:self:selfcollectionstate"}), A)
     assert [c.body for c in changes] == [
         {"name": "ext_static_self_bigip-a", "partition": "Common", "address": "20.1.1.6/24",
          "vlan": "/Common/external", "trafficGroup": "/Common/traffic-group-local-only"},
@@ -81,8 +81,8 @@ def test_a_changed_address_is_replaced_in_one_transaction() -> None:
 
 def test_ntp_servers_compare_as_a_set_and_dns_is_left_alone_without_servers() -> None:
     ntp_state = {"servers": ["198.51.100.123", "192.0.2.123"], "timezone": "UTC"}
-    assert ntp.diff(ntp_state, {"nameServers": ["8.8.8.8"]}, A) == []
-    (change,) = ntp.diff({"timezone": "America/Los_Angeles"}, {}, A)
+    assert ntp.diff((ntp_state, {"nameServers": ["8.8.8.8"]}), A) == []
+    (change,) = ntp.diff(({"timezone": "America/Los_Angeles"}, {}), A)
     assert change.body == {"servers": ["192.0.2.123", "198.51.100.123"], "timezone": "UTC"}
 
 
@@ -94,5 +94,5 @@ def test_dns_servers_when_the_playbook_names_them(
     )
     target = Target(pb, pb.devices[1])
     ntp_state = {"servers": ["192.0.2.123", "198.51.100.123"], "timezone": "UTC"}
-    (change,) = ntp.diff(ntp_state, {"nameServers": ["8.8.8.8"], "search": ["localhost"]}, target)
+    (change,) = ntp.diff((ntp_state, {"nameServers": ["8.8.8.8"], "search": ["localhost"]}), target)
     assert (change.path, change.body) == ("/mgmt/tm/sys/dns", {"nameServers": ["192.0.2.53"]})

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from f5ecmp.playbook import load_playbook
-from f5ecmp.steps.registry import Context
-from f5ecmp.steps.syncwait import SyncError, wait_in_sync
-from f5ecmp.steps.waits import Waiter, WaitTimeout
+from f5ecmp.policies import PollPolicy
+from f5ecmp.steps.base import Context
+from f5ecmp.bigip.sync import SyncError, wait_in_sync
+from f5ecmp.bigip.waits import Waiter, WaitTimeout
 from tests.conftest import SEED
 
 PB = load_playbook(SEED)
@@ -49,14 +50,15 @@ class FakeDevice:
         self._last = next(self._script, self._last)
         return self._last
 
-    def post(self, path: str, body: Any) -> Any:
+    def request(self, method: str, path: str, *, body: Any = None, **_kw: Any) -> Any:
+        assert method == "POST"
         self.posts.append(body)
         return body
 
 
 def context(scripts: dict[str, list[dict[str, Any]]]) -> tuple[Context, dict[str, FakeDevice]]:
     devices = {d.name: FakeDevice(d.name, scripts.get(d.name, [IN_SYNC])) for d in PB.devices}
-    waiter = Waiter(clock=_Clock(), sleep=lambda _s: None, first_s=1, max_s=1, deadline_s=5)
+    waiter = Waiter(PollPolicy(first_s=1, max_s=1, deadline_s=5), _Clock(), lambda _s: None)
     return Context(PB, devices, waiter=waiter), devices  # type: ignore[arg-type]
 
 
@@ -72,7 +74,7 @@ def test_not_all_devices_synced_is_waited_out() -> None:
     ctx, devices = context(
         {B: [answer("Not All Devices Synced"), answer("Not All Devices Synced"), IN_SYNC]}
     )
-    wait_in_sync(ctx)
+    wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
     assert devices[A].posts == []
 
 
@@ -83,7 +85,7 @@ def test_changes_pending_on_our_device_is_synced_again() -> None:
         " - Recommended action: Synchronize bigip-a.example.net to group dg-ecmp",
     )
     ctx, devices = context({B: [pending, IN_SYNC]})
-    wait_in_sync(ctx)
+    wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
     assert devices[A].posts == [{"command": "run", "utilCmdArgs": "config-sync to-group dg-ecmp"}]
 
 
@@ -95,7 +97,7 @@ def test_changes_made_on_another_device_stop_the_wait() -> None:
     )
     ctx, devices = context({B: [pending]})
     with pytest.raises(SyncError, match="changed outside this rollout"):
-        wait_in_sync(ctx)
+        wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
     assert devices[A].posts == []
 
 
@@ -103,7 +105,7 @@ def test_disconnected_fails_with_the_detail_lines() -> None:
     gone = answer("Disconnected", "bigip-c.example.net: disconnected")
     ctx, _ = context({B: [gone]})
     with pytest.raises(SyncError, match=r"Disconnected: bigip-c\.example\.net: disconnected"):
-        wait_in_sync(ctx)
+        wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
 
 
 def test_another_groups_trouble_does_not_hold_ours() -> None:
@@ -114,11 +116,11 @@ def test_another_groups_trouble_does_not_hold_ours() -> None:
         " - Recommended action: Synchronize bigip-b.example.net to group other-dg",
     )
     ctx, devices = context({A: [mixed], B: [mixed]})
-    wait_in_sync(ctx)
+    wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
     assert devices[A].posts == []
 
 
 def test_a_sync_that_never_finishes_times_out() -> None:
     ctx, _ = context({B: [answer("Not All Devices Synced")]})
     with pytest.raises(WaitTimeout, match="dg-ecmp to be In Sync"):
-        wait_in_sync(ctx)
+        wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)

@@ -51,7 +51,7 @@ def converged() -> dict[str, Any]:
 
 
 def test_fresh_device_gets_three_creates() -> None:
-    changes = vlans.diff(vlans.read({"kind": "tm:net:vlan:vlancollectionstate"}), TARGET)
+    changes = vlans.diff(vlans.parse({"kind": "tm:net:vlan:vlancollectionstate"}), TARGET)
     assert [(c.action, c.method, c.path) for c in changes] == [
         ("create", "POST", "/mgmt/tm/net/vlan")
     ] * 3
@@ -66,7 +66,7 @@ def test_fresh_device_gets_three_creates() -> None:
 
 
 def test_converged_device_needs_nothing() -> None:
-    assert vlans.diff(vlans.read(converged()), TARGET) == []
+    assert vlans.diff(vlans.parse(converged()), TARGET) == []
 
 
 @pytest.mark.parametrize(
@@ -76,13 +76,13 @@ def test_converged_device_needs_nothing() -> None:
 def test_same_meaning_in_another_form_is_not_a_change(field: str, value: Any) -> None:
     current = converged()
     current["items"][0][field] = value
-    assert vlans.diff(vlans.read(current), TARGET) == []
+    assert vlans.diff(vlans.parse(current), TARGET) == []
 
 
 def test_drifted_mtu_is_one_patch_of_that_field() -> None:
     current = converged()
     current["items"][1]["mtu"] = 9000
-    (change,) = vlans.diff(vlans.read(current), TARGET)
+    (change,) = vlans.diff(vlans.parse(current), TARGET)
     assert (change.method, change.path, change.body) == (
         "PATCH", "/mgmt/tm/net/vlan/~Common~internal", {"mtu": 1500},
     )  # fmt: skip
@@ -104,7 +104,7 @@ def test_tagging_swapped_between_interfaces_is_seen(
         {"name": "1.2", "tagged": True, "tagMode": "none"},
         {"name": "1.4", "untagged": True, "tagMode": "none"},
     ]
-    (change,) = vlans.diff(vlans.read(current), Target(pb, pb.devices[0]))
+    (change,) = vlans.diff(vlans.parse(current), Target(pb, pb.devices[0]))
     assert change.body == {
         "interfaces": [{"name": "1.2", "untagged": True}, {"name": "1.4", "tagged": True}]
     }

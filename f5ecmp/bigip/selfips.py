@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from f5ecmp.bigip.changes import TRANSACTION, Change, FieldChange, modify
+from f5ecmp.bigip.normalize import interface, items, port_lockdown, short_name, uri_name
 from f5ecmp.playbook.types import IPInterface
-from f5ecmp.steps.base import Change, FieldChange, modify
-from f5ecmp.steps.normalize import interface, items, port_lockdown, short_name, uri_name
 
 SELF_COLLECTION = "/mgmt/tm/net/self"
 
@@ -29,7 +29,7 @@ class WantedSelf:
     label: str  # e.g. "static external self IP"
 
 
-def read(collection: Any) -> list[dict[str, Any]]:
+def parse(collection: Any) -> list[dict[str, Any]]:
     return [s for s in items(collection) if s.get("partition", "Common") == "Common"]
 
 
@@ -116,6 +116,4 @@ def _recreate(have: dict[str, Any], want: WantedSelf, path: str) -> list[Change]
         f"replace {want.label} {have['name']} ({was}) with {want.name} {want.address} on "
         f"{want.vlan}, in one transaction (address and VLAN cannot change in place)"
     )
-    return [
-        Change("modify", "TRANSACTION", "/mgmt/tm/transaction", {"commands": commands}, summary)
-    ]
+    return [Change("modify", TRANSACTION, "/mgmt/tm/transaction", {"commands": commands}, summary)]
