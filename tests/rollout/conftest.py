@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
+from f5ecmp.bigip.waits import Waiter
 from f5ecmp.client import RetryPolicy
-from f5ecmp.policies import PollPolicy
 from f5ecmp.playbook import Playbook, load_playbook
+from f5ecmp.policies import PollPolicy
 from f5ecmp.rollout import Rollout
 from f5ecmp.runner import Event, Runner, RunResult, StepResult
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.simulator import Timing
 from f5ecmp.steps.base import Context
-from f5ecmp.bigip.waits import Waiter
 from tests.conftest import SEED
 
 QUICK_RETRY = RetryPolicy(attempts=3, total_s=5, initial_s=0.001, max_wait_s=0.002, jitter_s=0)

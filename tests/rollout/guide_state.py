@@ -66,11 +66,14 @@ def assert_guide_state(rig: Any, names: list[str] = NAMES) -> None:
         for j, owner in enumerate(names):
             tg = groups[f"traffic-group-{j + 1}"]
             assert tg["mac"] == MACS[j]
-            assert [h.rsplit("/", 1)[-1] for h in tg["haOrder"]][0] == owner
-            assert len(tg["haOrder"]) == len(names)
+            # the guide's HA order: the group's own device first, then the others in turn
+            assert [h.rsplit("/", 1)[-1] for h in tg["haOrder"]] == names[j:] + names[:j], owner
             assert tg["autoFailbackEnabled"] == "true"
         pool = get(name, "/mgmt/tm/ltm/pool/~Common~app_pool?expandSubcollections=true")
-        assert (pool["loadBalancingMode"], pool["monitor"].strip()) == ("round-robin", "/Common/http")
+        assert (pool["loadBalancingMode"], pool["monitor"].strip()) == (
+            "round-robin",
+            "/Common/http",
+        )
         assert {m["name"] for m in _items(pool["membersReference"])} == {
             "10.1.1.100:80", "10.1.1.101:80",
         }  # fmt: skip
@@ -88,7 +91,10 @@ def assert_guide_state(rig: Any, names: list[str] = NAMES) -> None:
         assert fields["status"]["description"] == "In Sync"
     placement = _stats(get(names[0], "/mgmt/tm/cm/traffic-group/stats"))
     active = {
-        (f["trafficGroup"]["description"].rsplit("/", 1)[-1], f["deviceName"]["description"].rsplit("/", 1)[-1])
+        (
+            f["trafficGroup"]["description"].rsplit("/", 1)[-1],
+            f["deviceName"]["description"].rsplit("/", 1)[-1],
+        )
         for f in placement.values()
         if f["failoverState"]["description"] == "active"
     }

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from f5ecmp.bigip import stats as status
+from f5ecmp.bigip.normalize import items
 from f5ecmp.journal import list_runs
 from f5ecmp.playbook import load_playbook
 from f5ecmp.rollout import NothingToResume
-from f5ecmp.bigip import stats as status
-from f5ecmp.bigip.normalize import items
 from f5ecmp.runner import ChangeSent, Event, StepStarted
 from tests.rollout.conftest import Rig
 from tests.rollout.guide_state import assert_guide_state

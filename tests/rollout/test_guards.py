@@ -8,15 +8,15 @@ from typing import Any, get_args
 import pytest
 from typer.testing import CliRunner
 
+from f5ecmp.bigip.api import get_or_none
+from f5ecmp.bigip.sync import SyncError
 from f5ecmp.cli import app
 from f5ecmp.client import DeviceError
 from f5ecmp.playbook.model import StepId
-from f5ecmp.steps.base import StepConflict
-from f5ecmp.bigip.api import get_or_none
-from f5ecmp.steps import STEP_IDS
-from f5ecmp.bigip.sync import SyncError
-from tests.conftest import SEED
 from f5ecmp.runner import Event, StepStarted
+from f5ecmp.steps import STEP_IDS
+from f5ecmp.steps.base import StepConflict
+from tests.conftest import SEED
 from tests.rollout.conftest import Rig
 
 NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
@@ -55,6 +55,7 @@ def test_a_conflict_in_plan_is_reported_even_with_changes_pending(rig: Rig) -> N
 
 def test_a_resumed_run_that_fails_again_is_resumed_without_redoing_anything(rig: Rig) -> None:
     """Each resume reads every step again; what is already converged writes nothing."""
+
     def down_at(step: str, device: str) -> Any:
         def hook(event: Event) -> None:
             if isinstance(event, StepStarted) and (event.step, event.device) == (step, device):

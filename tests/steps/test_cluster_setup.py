@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from f5ecmp.playbook import load_playbook
 from f5ecmp.bigip import stats as status
 from f5ecmp.bigip.stats import SyncStatus
+from f5ecmp.playbook import load_playbook
 from f5ecmp.steps import connectivity, device_group, trust
 from f5ecmp.steps.base import StepConflict, Target
 from tests.conftest import SEED
@@ -120,10 +120,14 @@ def device_group_state(members: list[str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-IN_SYNC = SyncStatus("In Sync", "green", "", ("dg-ecmp (In Sync): All devices in the device group are in sync",))
+IN_SYNC = SyncStatus(
+    "In Sync", "green", "", ("dg-ecmp (In Sync): All devices in the device group are in sync",)
+)
 
 
-def facts(members: list[str], held_by: list[str] | None = None, sync: SyncStatus = IN_SYNC) -> device_group.Facts:
+def facts(
+    members: list[str], held_by: list[str] | None = None, sync: SyncStatus = IN_SYNC
+) -> device_group.Facts:
     """The group as the first device holds it; every device in ``held_by`` sees it too."""
     names = [d.name for d in PB.devices]
     held = names if held_by is None else held_by

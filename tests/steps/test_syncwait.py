@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from f5ecmp.bigip.sync import SyncError, wait_in_sync
+from f5ecmp.bigip.waits import Waiter, WaitTimeout
 from f5ecmp.playbook import load_playbook
 from f5ecmp.policies import PollPolicy
 from f5ecmp.steps.base import Context
-from f5ecmp.bigip.sync import SyncError, wait_in_sync
-from f5ecmp.bigip.waits import Waiter, WaitTimeout
 from tests.conftest import SEED
 
 PB = load_playbook(SEED)
