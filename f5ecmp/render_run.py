@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Console
@@ -79,7 +79,7 @@ def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
 class EventPrinter:
     """One line per event: what apply is doing, as it happens (retries included)."""
 
-    def __init__(self, console: Console, clock: Any = time.monotonic) -> None:
+    def __init__(self, console: Console, clock: Callable[[], float] = time.monotonic) -> None:
         self.console, self.clock, self.start = console, clock, clock()
 
     def __call__(self, event: Event) -> None:
@@ -104,7 +104,9 @@ class LiveDisplay:
     """On a terminal: one panel, redrawn as events arrive — step n/12, each device's state,
     retries as they happen, elapsed time. Use as a context manager around the run."""
 
-    def __init__(self, console: Console, devices: list[str], clock: Any = time.monotonic) -> None:
+    def __init__(
+        self, console: Console, devices: list[str], clock: Callable[[], float] = time.monotonic
+    ) -> None:
         from rich.live import Live
 
         self.clock, self.start = clock, clock()

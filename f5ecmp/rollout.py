@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,10 +136,10 @@ class Rollout:
                 target=self.target,
             )  # fmt: skip
             try:
-                extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep is not None else {}
                 runner = Runner(
                     self.context, journal=journal, on_event=self.on_event, parallel=self.parallel,
-                    step_retries=self.step_retries, stop=self.stop, **extra,
+                    step_retries=self.step_retries, stop=self.stop,
+                    sleep=self.sleep or time.sleep,
                 )  # fmt: skip
                 result = runner.apply()
             finally:

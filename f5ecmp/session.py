@@ -12,16 +12,20 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from f5ecmp import credentials as creds
 from f5ecmp import endpoints as eps
 from f5ecmp.bigip.api import DEVICE_COLLECTION
+from f5ecmp.bigip.waits import Waiter
 from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.connect import DeviceInfo, Options, check_identity, close_all, open_clients
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
 from f5ecmp.steps.base import Context
+
+if TYPE_CHECKING:
+    from f5ecmp.simulator import SimServer, Timing
 
 SIM_DEFAULT_CREDENTIALS = ("admin", "admin")
 
@@ -38,7 +42,7 @@ class Settings:
     read_only: bool = False
     best_effort: bool = False  # status: work with the devices that answer, report the others
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    sim_timing: Any = None  # the simulator's Timing under --simulate (default: a quick rehearsal)
+    sim_timing: Timing | None = None  # under --simulate (default: a quick rehearsal)
 
 
 @dataclass
@@ -47,17 +51,18 @@ class Session:
     clients: dict[str, Client]
     credentials: dict[str, tuple[str, str]] = field(repr=False)
     devices: dict[str, DeviceInfo]
-    simulator: Any = None  # the in-process SimServer under --simulate
+    simulator: SimServer | None = None  # the in-process simulator under --simulate
     unreachable: dict[str, str] = field(default_factory=dict)  # best effort: name → why
 
     kind: str = "devices"  # "devices", "endpoints" (an endpoints file) or "rehearsal"
 
-    def context(self, **kwargs: Any) -> Context:
+    def context(self, waiter: Waiter | None = None) -> Context:
         """A step context for this session, with what the identity guard already read."""
         prefetched = {(n, DEVICE_COLLECTION): info.devices for n, info in self.devices.items()}
         return Context(
-            self.playbook, self.clients, self.credentials, prefetched=prefetched, **kwargs
-        )
+            self.playbook, self.clients, self.credentials, waiter=waiter or Waiter(),
+            prefetched=prefetched,
+        )  # fmt: skip
 
     def target(self) -> dict[str, Any]:
         """Which devices this session reaches, for the journal: resume refuses another."""

@@ -13,7 +13,7 @@ from f5ecmp.bigip.sync import SyncError
 from f5ecmp.cli import app
 from f5ecmp.client import DeviceError
 from f5ecmp.playbook.model import StepId
-from f5ecmp.runner import Event, StepStarted
+from f5ecmp.runner import ChangeSent, Event, StepStarted
 from f5ecmp.steps import STEP_IDS
 from f5ecmp.steps.base import StepConflict
 from tests.conftest import SEED
@@ -98,3 +98,31 @@ def test_a_state_directory_that_cannot_be_used_is_one_line(tmp_path: Path) -> No
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and errors[0].startswith("error: cannot use the state directory")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("lb_method", ["round-robin", "least-connections-member"])
+def test_a_create_answered_already_exists_is_read_again_not_a_failure(
+    rig: Rig, lb_method: str
+) -> None:
+    """Another operator (or a lost answer) created the pool just before apply's POST: the 409
+    is read again and diffed; whatever still differs is then applied."""
+    a = rig.session.clients[NAMES[0]]
+
+    def create_it_first(event: Event) -> None:
+        if isinstance(event, ChangeSent) and event.summary.startswith("create pool app_pool"):
+            a.post("/mgmt/tm/ltm/pool", {
+                "name": "app_pool", "loadBalancingMode": lb_method, "monitor": "/Common/http",
+                "members": [{"name": "10.1.1.100:80", "address": "10.1.1.100"},
+                            {"name": "10.1.1.101:80", "address": "10.1.1.101"}],
+            })  # fmt: skip
+
+    result = rig.apply(on_event=create_it_first)
+    assert result.ok, (result.failed, result.verification)
+    pool = next(r for r in result.results if r.step == "pool")
+    assert [c.action for c in pool.changes] == (
+        [] if lb_method == "round-robin" else ["modify"]
+    )  # the create itself was not counted as made by this run
+    assert (
+        rig.get(NAMES[1], "/mgmt/tm/ltm/pool/~Common~app_pool")["loadBalancingMode"]
+        == "round-robin"
+    )
