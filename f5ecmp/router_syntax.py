@@ -388,8 +388,13 @@ class Linux(Dialect):
         moved = old.prefix != new.prefix
         drop = (f"ip route del {old.prefix}",) if moved else ()
         if not options.resilient:
-            # The kernel cannot take one next hop out of a multipath route: replace it whole.
-            return ((self._replace(new, options),) if added or removed else ()), drop
+            # The kernel cannot take one next hop out of a multipath route: a removal is the
+            # whole route replaced (which adds any new next hop too); an addition alone, too.
+            if moved or not (added or removed):
+                return ((self._replace(new, options),) if moved else ()), drop
+            if removed:
+                return (), (self._replace(new, options),)
+            return (self._replace(new, options),), ()
         old_ids = nexthop_ids(old)
         ids = nexthop_ids(new, old_ids)
         gone = [hop for hop in old.next_hops if str(hop.address) not in ids]
