@@ -29,6 +29,7 @@ PLATFORMS: tuple[RouterPlatform, ...] = ROUTER_PLATFORMS
 # Where BFD ties a next hop to the egress interface (and resilient next-hop objects on Linux
 # need a device), the interface must be given.
 _INTERFACE_FOR_BFD = ("ios", "nxos", "eos")
+_NAMES = {"ios": "IOS", "nxos": "NX-OS", "eos": "EOS"}
 
 
 class RouterConfigError(F5EcmpError):
@@ -170,7 +171,8 @@ def _check_options(options: RouterOptions) -> None:
         )
     if options.bfd and platform in _INTERFACE_FOR_BFD and interface is None:
         raise RouterConfigError(
-            f"--interface is required for --platform {platform} with --bfd: {platform} binds "
+            f"--interface is required for --platform {platform} with --bfd: "
+            f"{_NAMES[platform]} binds "
             "static-route BFD to the egress interface; give the router's interface toward the "
             "BIG-IPs' external VLAN (or router.interface in the playbook)"
         )
