@@ -193,14 +193,15 @@ def ecmp_route(pb: Playbook, prefix: str | IPNetwork | None = None) -> EcmpRoute
     if given is None:
         network: IPNetwork = destination
     else:
+        where = "--prefix" if prefix is not None else "router.prefix"
         try:
             network = parse_route_prefix(given)
         except ValueError as exc:
-            raise RouterConfigError(f"--prefix: {exc}") from None
+            raise RouterConfigError(f"{where}: {exc}") from None
         if not _holds(network, destination):
             held = vip if destination.num_addresses == 1 else destination
             raise RouterConfigError(
-                f"--prefix {network} does not contain the virtual address {held} "
+                f"{where} {network} does not contain the virtual address {held} "
                 "(virtual_server.destination): the route must reach it"
             )
     hops = tuple(

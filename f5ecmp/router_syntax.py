@@ -411,10 +411,10 @@ class Linux(Dialect):
 def nexthop_ids(route: EcmpRoute, keep: dict[str, int] | None = None) -> dict[str, int]:
     """Kernel next-hop object id per next-hop address: those in ``keep`` keep theirs, the others
     take the lowest free ids from :data:`LINUX_FIRST_NHID`, in playbook order."""
-    ids = {addr: nhid for addr, nhid in (keep or {}).items()}
+    keep = keep or {}
     addresses = [str(hop.address) for hop in route.next_hops]
-    ids = {addr: ids[addr] for addr in addresses if addr in ids}
-    taken = set((keep or {}).values())
+    ids = {addr: keep[addr] for addr in addresses if addr in keep}
+    taken = set(keep.values())  # a leaving next hop's id is deleted after, never reused at once
     candidate = LINUX_FIRST_NHID
     for addr in addresses:
         if addr in ids:

@@ -192,6 +192,12 @@ def test_playbook_prefix_is_used(router_config: Invoke, tmp_path: Path) -> None:
     path.write_text(SEED.read_text() + "\nrouter: {prefix: 30.1.0.0/16}\n")
     result = router_config(path)
     assert config_lines(result.stdout, "!")[0] == "ip route 30.1.0.0/16 20.1.1.2"
+    path.write_text(SEED.read_text() + "\nrouter: {prefix: 30.2.0.0/16}\n")
+    wrong = router_config(path)
+    assert wrong.exit_code == 1
+    assert wrong.stderr.startswith(
+        "error: router.prefix 30.2.0.0/16 does not contain the virtual address 30.1.1.10"
+    )
 
 
 def test_ipv6_host_route(router_config: Invoke, tmp_path: Path) -> None:
