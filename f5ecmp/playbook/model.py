@@ -9,9 +9,20 @@ connectivity addresses, HA order) are left ``None`` here and resolved by propert
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic.json_schema import WithJsonSchema
 
 from f5ecmp.playbook.types import (
     Address,
@@ -321,6 +332,55 @@ class VirtualAddress(Spec):
     spanning: Flag = True
 
 
+RouterPlatform = Literal["frr", "ios", "nxos", "junos", "eos", "linux"]
+ROUTER_PLATFORMS: tuple[RouterPlatform, ...] = ("frr", "ios", "nxos", "junos", "eos", "linux")
+
+
+def parse_route_prefix(value: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A route's destination as network/prefix, with no host bits set (30.1.1.0/24)."""
+    if isinstance(value, ipaddress.IPv4Network | ipaddress.IPv6Network):
+        return value
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str) or "/" not in text:
+        raise ValueError(f"'{value}' is not a prefix such as 30.1.1.0/24 (network/length)")
+    try:
+        return ipaddress.ip_network(text)
+    except ValueError:
+        try:
+            network = ipaddress.ip_interface(text).network
+        except ValueError:
+            raise ValueError(f"'{text}' is not a prefix such as 30.1.1.0/24") from None
+        raise ValueError(f"'{text}' has host bits set: the prefix is {network}") from None
+
+
+def _router_interface(value: Any) -> Any:
+    if isinstance(value, str) and (not value.strip() or any(c.isspace() for c in value.strip())):
+        raise ValueError(f"'{value}' is not an interface name (one word, such as Ethernet1/1)")
+    return value.strip() if isinstance(value, str) else value
+
+
+RoutePrefix = Annotated[
+    ipaddress.IPv4Network | ipaddress.IPv6Network,
+    PlainValidator(parse_route_prefix),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["30.1.1.0/24"]}),
+]
+RouterInterface = Annotated[str, BeforeValidator(_router_interface)]
+
+
+class Router(Spec):
+    """The upstream router's ECMP route (``f5ecmp router-config``); its options win over these."""
+
+    platform: RouterPlatform = Field("frr", description="frr, ios, nxos, junos, eos or linux")
+    interface: RouterInterface | None = Field(
+        None, description="the router's interface toward the external VLAN (e.g. Ethernet1/1)"
+    )
+    bfd: Flag = Field(False, description="per-next-hop BFD where the platform has it")
+    prefix: RoutePrefix | None = Field(
+        None, description="route this prefix (holding the virtual address) instead"
+    )
+
+
 StepRetries = Annotated[int, in_range(0, 10, "step retries")]
 StepId = Literal[
     "vlans", "static_selfs", "ntp", "trust", "connectivity", "device_group", "pool",
@@ -343,6 +403,7 @@ class Playbook(Spec):
     pool: Pool
     virtual_server: VirtualServer
     virtual_address: VirtualAddress = VirtualAddress()
+    router: Router | None = Field(None, description="defaults for `f5ecmp router-config`")
     step_retries: dict[StepId, StepRetries] = Field(
         default_factory=dict,
         description="re-runs of a step that fails for a retriable reason, per step (default 2)",
