@@ -10,7 +10,8 @@ from ..device import rules_for
 from ..objects import Kind
 from ..store import Obj
 from .base import Ctx, Response, empty_response, json_response
-from .handlers import filtered, one, page
+from .handlers import filtered, one
+from .paging import counters, paging
 from .render import (
     collection,
     detail_lines,
@@ -44,10 +45,11 @@ def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
         if ctx.req.method != "GET":
             # Placeholder devices and `mv` renames are not modelled.
             raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
-        items = [
-            render_object(ctx.dev, kind, r, ctx.view) for r in page(ctx, filtered(ctx, records))
-        ]
-        return json_response(collection(kind.path, ctx.view, items))
+        everything = filtered(ctx, records)
+        pg = paging(ctx.req)
+        items = [render_object(ctx.dev, kind, r, ctx.view) for r in pg.items(everything)]
+        numbers = counters(pg, len(everything), len(items), kind.path, ctx.view)
+        return json_response(collection(kind.path, ctx.view, items, paging=numbers))
     if rest == ["stats"]:
         raise errors.uri_not_registered("/tm/cm/device/stats")
     path = names.full_path(rest[0])

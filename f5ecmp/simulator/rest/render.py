@@ -123,12 +123,19 @@ def select(item: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
 
 
 def collection(
-    kind_path: str, view: View, items: list[dict[str, Any]], *, suffix: str = "collectionstate"
+    kind_path: str,
+    view: View,
+    items: list[dict[str, Any]],
+    *,
+    suffix: str = "collectionstate",
+    paging: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A `/tm` collection; an empty one has no `items` key [C][I]."""
+    """A `/tm` collection; an empty one has no `items` key [C][I]. `paging` holds the
+    counters of a `$top`/`$skip` read (see `paging`), placed before the items."""
     out: dict[str, Any] = {
         "kind": kind_string(kind_path, suffix),
         "selfLink": view.link(kind_path, top=True),
+        **(paging or {}),
     }
     if items:
         out["items"] = [select(i, view.select) if view.select is not None else i for i in items]
