@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .. import errors
 from ..cluster import Cluster
 from ..faults import Faults
-from . import admin, handlers_cm, handlers_sys
+from . import admin, handlers_cm, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
 from .handlers import find_kind, handle_config
 from .metrics import Metrics
@@ -161,6 +161,9 @@ class SimApp:
             return handlers_cm.handle_traffic_group_stats(ctx, segs[2])
         if segs and segs[0] == "transaction":
             return handle_transactions(ctx, self.transactions, segs[1:], self.dispatch)
+        measured = handlers_stats.match(segs)
+        if measured is not None:
+            return handlers_stats.handle_stats(ctx, *measured)
         found = find_kind(segs)
         if found is None:
             raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
