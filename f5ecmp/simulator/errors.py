@@ -391,9 +391,20 @@ def sync_command_invalid(args: str) -> SimError:
     return SimError(400, f"Invalid command arguments: {args}", API_FRAMEWORK)
 
 
-def bash_not_modelled(args: str) -> SimError:
-    """[I] `util/bash` runs only the tmsh commands the simulator models."""
-    return SimError(400, f"The simulator does not run this bash command: {args}", API_FRAMEWORK)
+def tmsh_syntax_error(word: str) -> str:
+    """[I] tmsh's answer to a command or component it does not know, in `commandResult`
+    (bigip_command reports it as the command's output)."""
+    return f'Syntax Error: "{word}" unexpected argument\n'
+
+
+def bash_command_not_found(command: str) -> str:
+    """[I] bash's answer (in `commandResult`) to a program the simulated device does not run."""
+    return f"/bin/bash: {command}: command not found\n"
+
+
+def bash_eof() -> str:
+    """[I] bash's answer to unbalanced quotes."""
+    return "/bin/bash: -c: line 0: unexpected EOF while looking for matching quote\n"
 
 
 def failover_not_active(tg: str) -> SimError:

@@ -57,6 +57,14 @@ class TgRow:
 
 
 @dataclass
+class FailoverStatus:
+    status: str
+    color: str
+    summary: str
+    details: list[str]
+
+
+@dataclass
 class Domain:
     key: str
     members: list[Device] = field(default_factory=list)
@@ -225,6 +233,17 @@ class Failover:
                     )
                 )
         return rows
+
+    def status(self, dev: Device) -> FailoverStatus:
+        """`cm/failover-status` of `dev` ([F] shape; [I] colours other than green)."""
+        active = self.active_groups(dev)
+        floating = len([r for r in self.rows(dev) if r.device == dev.full_name])
+        if dev.forced_offline:
+            return FailoverStatus("FORCED OFFLINE", "red", f"{floating}/{floating} offline", [])
+        if active:
+            lines = [f"active for {tg}" for tg in active]
+            return FailoverStatus("ACTIVE", "green", f"{len(active)}/{floating} active", lines)
+        return FailoverStatus("STANDBY", "gray", f"{floating}/{floating} standby", [])
 
     def device_state(self, dev: Device) -> str:
         """`failoverState` of a `cm/device` record."""
