@@ -261,7 +261,7 @@ class TrafficGroupRules(Rules):
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_TRAFFIC_GROUPS:
-            raise errors.method_not_supported("DELETE", f"/tm/cm/traffic-group/{obj.name}")
+            raise errors.builtin_traffic_group(obj.full_path)
         for kind, user_type in (
             ("net/self", "self IP"),
             ("ltm/virtual-address", "Virtual Address"),

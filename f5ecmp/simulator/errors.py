@@ -351,6 +351,16 @@ def builtin_device_group(name: str) -> SimError:
     )
 
 
+def builtin_traffic_group(full_path: str) -> SimError:
+    """[I] DELETE of traffic-group-1 or traffic-group-local-only: mcpd refuses to remove a
+    default traffic group (a validation error, not a missing method)."""
+    return SimError(
+        400,
+        f"01070734:3: Configuration error: The default traffic group ({full_path}) cannot be "
+        "deleted.",
+    )
+
+
 def ha_order_device_not_member(device: str, tg: str) -> SimError:
     """[I] The guide: "You can put only members of the device group on the ordered list"."""
     return SimError(

@@ -103,39 +103,36 @@ def interfaces(identity: Identity) -> list[Obj]:
     out = []
     for i, name in enumerate(INTERFACES):
         mgmt = name == "mgmt"
-        out.append(
-            Obj(
-                "net/interface",
-                name,
-                {
-                    "bundle": "not-supported",
-                    "bundleSpeed": "not-supported",
-                    "enabled": True,
-                    "flowControl": "tx-rx",
-                    "forceGigabitFiber": "disabled",
-                    "forwardErrorCorrection": "not-supported",
-                    "ifIndex": 32 if mgmt else 48 + 16 * i,
-                    "lacpPortPriority": 32786,
-                    "linkTrapsEnabled": "true",
-                    "lldpAdmin": "txonly",
-                    "lldpTlvmap": 130943,
-                    "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
-                    "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
-                    "mediaFixed": "auto" if mgmt else "10000T-FD",
-                    "mediaMax": "auto",
-                    "mediaSfp": "auto",
-                    "mtu": 1500,
-                    "portFwdMode": "l3",
-                    "preferPort": "sfp",
-                    "qinqEthertype": "0x8100",
-                    "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
-                    "stp": "enabled",
-                    "stpAutoEdgePort": "enabled",
-                    "stpEdgePort": "true",
-                    "stpLinkType": "auto",
-                },
-            )
-        )
+        props: dict[str, Any] = {
+            "bundle": "not-supported",
+            "bundleSpeed": "not-supported",
+            "enabled": True,
+            "flowControl": "tx-rx",
+            "forceGigabitFiber": "disabled",
+            "forwardErrorCorrection": "not-supported",
+            "ifIndex": 32 if mgmt else 48 + 16 * i,
+            "lacpPortPriority": 32786,
+            "linkTrapsEnabled": "true",
+            "lldpAdmin": "txonly",
+            "lldpTlvmap": 130943,
+            "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
+            "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
+            "mediaFixed": "auto" if mgmt else "10000T-FD",
+            "mediaSfp": "auto",
+            "mtu": 1500,
+            "portFwdMode": "l3",
+            "preferPort": "sfp",
+            "qinqEthertype": "0x8100",
+            "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
+            "stp": "enabled",
+            "stpAutoEdgePort": "enabled",
+            "stpEdgePort": "true",
+            "stpLinkType": "auto",
+        }
+        if not mgmt:
+            # The management port has no mediaMax (sts-f5-agent-checks interface.json, 16.1.3).
+            props["mediaMax"] = "auto"
+        out.append(Obj("net/interface", name, dict(sorted(props.items()))))
     return out
 
 

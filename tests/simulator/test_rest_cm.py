@@ -284,3 +284,13 @@ def test_failover_command_on_a_standalone(rest: Client, served: SimServer) -> No
     )
     a.ok("POST", "/mgmt/tm/sys/failover", {"command": "run", "utilCmdArgs": "online"})
     assert active_groups(a, A) == ["/Common/traffic-group-1"]
+
+
+@pytest.mark.parametrize("name", ["traffic-group-1", "traffic-group-local-only"])
+def test_default_traffic_groups_cannot_be_deleted(rest: Client, name: str) -> None:
+    body = error(rest().delete(f"/mgmt/tm/cm/traffic-group/~Common~{name}"), 400)
+    assert body["message"] == (
+        f"01070734:3: Configuration error: The default traffic group (/Common/{name}) cannot "
+        "be deleted."
+    )
+    assert body["apiError"] == 3

@@ -88,7 +88,9 @@ def render_object(
     out.update(properties(view, kind, obj.props))
     for sub in kind.subcollections:
         ref: dict[str, Any] = {"link": view.link(f"{path}/{sub}"), "isSubcollection": True}
-        if view.expand and sub in obj.children:
+        # An empty subcollection, expanded, has no `items` (16.1.3.3 capture
+        # f5-ansible-bigip/load_ltm_virtual_servers_facts.json: policiesReference).
+        if view.expand and obj.child_list(sub):
             ref["items"] = [render_child(dev, kind, obj, sub, c, view) for c in obj.child_list(sub)]
         out[f"{sub}Reference"] = ref
     return out
