@@ -250,7 +250,10 @@ class Cluster:
             self.schedule(0, self.failover_changed, f"failover after {kind} change")
 
     def replicate_group(self, origin: Device, path: str) -> None:
-        """Device-group definitions travel over the trust to every member [D]."""
+        """Device-group definitions travel with the trust domain's own group
+        (`device_trust_group`) to every trusted device, members or not: a group created on
+        one device is readable on the others before they join it (f5-sdk's DeviceGroup.create
+        reads it there) [C]. A device takes part in the group's config sync once a member."""
         group = origin.store.get("cm/device-group", path)
         members = (
             set()
@@ -261,15 +264,28 @@ class Cluster:
             peer = self.device(name)
             if not self.reachable(peer):
                 continue
-            if group is not None and name in members:
+            if group is not None:
                 if peer is not origin:
                     peer.store.put(copy.deepcopy(group))
-                if (name, path) not in self.sync.views:
+                if name in members and (name, path) not in self.sync.views:
                     self.sync.group_joined(peer, path)
+                elif name not in members:
+                    self.sync.views.pop((name, path), None)
             elif peer is not origin and peer.store.get("cm/device-group", path) is not None:
                 peer.store.remove("cm/device-group", path)
                 self.sync.views.pop((name, path), None)
         self.failover_changed()
+
+    def share_group_definitions(self, members: set[str]) -> None:
+        """A device joining a trust domain receives the device groups its peers define."""
+        for name in sorted(members):
+            for group in self.device(name).store.items("cm/device-group"):
+                if group.full_path in BUILTIN_GROUPS:
+                    continue
+                for other in sorted(members - {name}):
+                    peer = self.device(other)
+                    if peer.store.get("cm/device-group", group.full_path) is None:
+                        peer.store.put(copy.deepcopy(group))
 
     def set_trust_members(self, members: set[str]) -> None:
         """Every device of a trust domain lists all of them (trust, device_trust_group)."""
@@ -277,6 +293,7 @@ class Cluster:
             dev = self.device(name)
             dev.trust = set(members)
             self.refresh_trust_group(dev)
+        self.share_group_definitions(members)
 
     def refresh_trust_group(self, dev: Device) -> None:
         group = dev.store.get("cm/device-group", TRUST_GROUP)

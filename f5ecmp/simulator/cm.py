@@ -41,6 +41,7 @@ CONNECTIVITY = frozenset(
     }
 )
 FAILOVER_PORT = 1026
+MANAGEMENT_IP = "management-ip"
 
 
 class DeviceRules(Rules):
@@ -77,7 +78,11 @@ class DeviceRules(Rules):
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         super().apply(dev, obj, body, creating)
         for entry in obj.props.get("unicastAddress", []):
-            entry["effectiveIp"] = str(dev.mgmt) if entry["ip"] == "management-ip" else entry["ip"]
+            # The device's own management address is kept as the keyword, in `ip` and in
+            # `effectiveIp` alike (bigip_base.conf quoted in F5Networks/f5-ansible #412; 12.0+).
+            if entry["ip"] == str(dev.mgmt):
+                entry["ip"] = MANAGEMENT_IP
+            entry["effectiveIp"] = entry["ip"]
         if obj.props.get("unicastAddress") == []:
             del obj.props["unicastAddress"]
 
@@ -93,7 +98,7 @@ class DeviceRules(Rules):
             ("mirrorSecondaryIp", obj.props.get("mirrorSecondaryIp"), {"any6", "any"}),
         ]
         checks += [
-            ("unicastAddress", e["ip"], {"management-ip"})
+            ("unicastAddress", e["ip"], {MANAGEMENT_IP})
             for e in obj.props.get("unicastAddress", [])
         ]
         for key, value, allowed in checks:
@@ -111,7 +116,7 @@ def unicast_addresses(value: Any) -> list[dict[str, Any]]:
     for entry in value:
         if not isinstance(entry, dict) or "ip" not in entry:
             raise errors.invalid_value("unicastAddress", entry)
-        ip = entry["ip"] if entry["ip"] == "management-ip" else str(names.parse_ip(entry["ip"]))
+        ip = entry["ip"] if entry["ip"] == MANAGEMENT_IP else str(names.parse_ip(entry["ip"]))
         port = int(entry.get("port", FAILOVER_PORT))
         out.append({"effectiveIp": ip, "effectivePort": port, "ip": ip, "port": port})
     return out
@@ -256,7 +261,7 @@ class TrafficGroupRules(Rules):
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_TRAFFIC_GROUPS:
-            raise errors.method_not_supported("DELETE", f"/tm/cm/traffic-group/{obj.name}")
+            raise errors.builtin_traffic_group(obj.full_path)
         for kind, user_type in (
             ("net/self", "self IP"),
             ("ltm/virtual-address", "Virtual Address"),

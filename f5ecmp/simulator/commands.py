@@ -6,7 +6,6 @@ returns the echo the device answers with. Their effects happen on the cluster ti
 
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from . import errors, names
@@ -99,28 +98,3 @@ def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
         raise errors.invalid_value("command", body.get("command"))
     dev.save_config()
     return {"kind": "tm:sys:config:savestate", **body}
-
-
-SAVE_OUTPUT = (
-    "Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
-    "  /config/bigip_user.conf\n"
-)
-
-
-def bash(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
-    """`POST /mgmt/tm/util/bash`: only the two tmsh commands clients send this way, `save sys
-    config` (Ansible's bigip_config) and `run sys failover standby [traffic-group X]` [C]."""
-    args = body.get("utilCmdArgs")
-    if body.get("command") != "run" or not isinstance(args, str):
-        raise errors.invalid_value("utilCmdArgs", args)
-    words = shlex.split(args)
-    tmsh = shlex.split(words[1]) if len(words) == 2 and words[0] == "-c" else []
-    if tmsh[:4] == ["tmsh", "save", "sys", "config"]:
-        dev.save_config()
-        result = SAVE_OUTPUT
-    elif tmsh[:4] == ["tmsh", "run", "sys", "failover"] and len(tmsh) > 4:
-        failover(cluster, dev, {"command": "run", "utilCmdArgs": " ".join(tmsh[4:])})
-        result = ""
-    else:
-        raise errors.bash_not_modelled(args)
-    return {"kind": "tm:util:bash:runstate", **body, "commandResult": result}

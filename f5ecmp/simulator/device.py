@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import cm, errors, ltm, net, objects, sysconf, virtual
+from . import cm, errors, ltm, net, objects, readonly, sysconf, virtual
 from .auth import Auth
 from .clock import Clock
 from .factory import Identity, fresh_store
@@ -21,7 +21,15 @@ from .objects import Rules
 from .store import Obj
 
 REGISTRY: dict[str, Rules] = {
-    r.kind.path: r for r in (*net.RULES, *ltm.RULES, *virtual.RULES, *cm.RULES, *sysconf.RULES)
+    r.kind.path: r
+    for r in (
+        *net.RULES,
+        *ltm.RULES,
+        *virtual.RULES,
+        *cm.RULES,
+        *sysconf.RULES,
+        *readonly.RULES,
+    )
 }
 
 ChangeListener = Callable[["Device", Rules, Obj], None]
@@ -83,7 +91,7 @@ class Device:
 
     def profile_kind(self, full_path: str) -> str | None:
         """The `ltm/profile/<type>` collection holding a profile, if any."""
-        for kind in ltm.BUILTIN_PROFILES:
+        for kind in ltm.PROFILE_TYPES:
             if self.store.get(f"ltm/profile/{kind}", full_path) is not None:
                 return f"ltm/profile/{kind}"
         return None

@@ -351,6 +351,16 @@ def builtin_device_group(name: str) -> SimError:
     )
 
 
+def builtin_traffic_group(full_path: str) -> SimError:
+    """[I] DELETE of traffic-group-1 or traffic-group-local-only: mcpd refuses to remove a
+    default traffic group (a validation error, not a missing method)."""
+    return SimError(
+        400,
+        f"01070734:3: Configuration error: The default traffic group ({full_path}) cannot be "
+        "deleted.",
+    )
+
+
 def ha_order_device_not_member(device: str, tg: str) -> SimError:
     """[I] The guide: "You can put only members of the device group on the ordered list"."""
     return SimError(
@@ -391,9 +401,20 @@ def sync_command_invalid(args: str) -> SimError:
     return SimError(400, f"Invalid command arguments: {args}", API_FRAMEWORK)
 
 
-def bash_not_modelled(args: str) -> SimError:
-    """[I] `util/bash` runs only the tmsh commands the simulator models."""
-    return SimError(400, f"The simulator does not run this bash command: {args}", API_FRAMEWORK)
+def tmsh_syntax_error(word: str) -> str:
+    """[I] tmsh's answer to a command or component it does not know, in `commandResult`
+    (bigip_command reports it as the command's output)."""
+    return f'Syntax Error: "{word}" unexpected argument\n'
+
+
+def bash_command_not_found(command: str) -> str:
+    """[I] bash's answer (in `commandResult`) to a program the simulated device does not run."""
+    return f"/bin/bash: {command}: command not found\n"
+
+
+def bash_eof() -> str:
+    """[I] bash's answer to unbalanced quotes."""
+    return "/bin/bash: -c: line 0: unexpected EOF while looking for matching quote\n"
 
 
 def failover_not_active(tg: str) -> SimError:

@@ -7,12 +7,15 @@ default NTP/DNS/global settings, LTM provisioned. Shapes follow the 16.x fixture
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from .ltm import BUILTIN_MONITORS, BUILTIN_PROFILES
+from . import catalogue
 from .names import IPAddress
+from .readonly import SYSLOG_DEFAULTS
 from .store import ConfigStore, Obj
 from .sysconf import dns_defaults, global_settings_defaults, ntp_defaults
 
@@ -90,6 +93,7 @@ def fresh_store(identity: Identity) -> ConfigStore:
         *tunnel_profiles(),
         device_record(identity),
         *system_objects(identity),
+        *read_only(identity),
     ):
         store.put(obj)
     return store
@@ -99,39 +103,36 @@ def interfaces(identity: Identity) -> list[Obj]:
     out = []
     for i, name in enumerate(INTERFACES):
         mgmt = name == "mgmt"
-        out.append(
-            Obj(
-                "net/interface",
-                name,
-                {
-                    "bundle": "not-supported",
-                    "bundleSpeed": "not-supported",
-                    "enabled": True,
-                    "flowControl": "tx-rx",
-                    "forceGigabitFiber": "disabled",
-                    "forwardErrorCorrection": "not-supported",
-                    "ifIndex": 32 if mgmt else 48 + 16 * i,
-                    "lacpPortPriority": 32786,
-                    "linkTrapsEnabled": "true",
-                    "lldpAdmin": "txonly",
-                    "lldpTlvmap": 130943,
-                    "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
-                    "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
-                    "mediaFixed": "auto" if mgmt else "10000T-FD",
-                    "mediaMax": "auto",
-                    "mediaSfp": "auto",
-                    "mtu": 1500,
-                    "portFwdMode": "l3",
-                    "preferPort": "sfp",
-                    "qinqEthertype": "0x8100",
-                    "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
-                    "stp": "enabled",
-                    "stpAutoEdgePort": "enabled",
-                    "stpEdgePort": "true",
-                    "stpLinkType": "auto",
-                },
-            )
-        )
+        props: dict[str, Any] = {
+            "bundle": "not-supported",
+            "bundleSpeed": "not-supported",
+            "enabled": True,
+            "flowControl": "tx-rx",
+            "forceGigabitFiber": "disabled",
+            "forwardErrorCorrection": "not-supported",
+            "ifIndex": 32 if mgmt else 48 + 16 * i,
+            "lacpPortPriority": 32786,
+            "linkTrapsEnabled": "true",
+            "lldpAdmin": "txonly",
+            "lldpTlvmap": 130943,
+            "macAddress": identity.base_mac if mgmt else mac(identity.digest(), i + 1),
+            "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
+            "mediaFixed": "auto" if mgmt else "10000T-FD",
+            "mediaSfp": "auto",
+            "mtu": 1500,
+            "portFwdMode": "l3",
+            "preferPort": "sfp",
+            "qinqEthertype": "0x8100",
+            "sflow": {"pollInterval": 0, "pollIntervalGlobal": "yes"},
+            "stp": "enabled",
+            "stpAutoEdgePort": "enabled",
+            "stpEdgePort": "true",
+            "stpLinkType": "auto",
+        }
+        if not mgmt:
+            # The management port has no mediaMax (sts-f5-agent-checks interface.json, 16.1.3).
+            props["mediaMax"] = "auto"
+        out.append(Obj("net/interface", name, dict(sorted(props.items()))))
     return out
 
 
@@ -188,28 +189,56 @@ def device_groups(identity: Identity) -> list[Obj]:
 
 def monitors() -> list[Obj]:
     out = []
-    for kind, name in BUILTIN_MONITORS.items():
-        props: dict[str, Any] = {
-            "destination": "*:*",
-            "interval": 5,
-            "manualResume": "disabled",
-            "timeUntilUp": 0,
-            "timeout": 16,
-            "upInterval": 0,
-        }
-        if kind in ("http", "https", "tcp"):
-            props.update({"reverse": "disabled", "transparent": "disabled"})
-        if kind in ("http", "https"):
-            props["send"] = "GET /\\r\\n"
-        out.append(Obj(f"ltm/monitor/{kind}", f"/Common/{name}", props))
+    for kind, found in catalogue.MONITORS.items():
+        for i, name in enumerate(found):
+            props: dict[str, Any] = {
+                "destination": "*:*",
+                "interval": 5,
+                "manualResume": "disabled",
+                "timeUntilUp": 0,
+                "timeout": 16,
+                "upInterval": 0,
+            }
+            if kind in ("http", "https", "tcp"):
+                props.update({"reverse": "disabled", "transparent": "disabled"})
+            if kind in ("http", "https"):
+                props["send"] = "GET /\\r\\n"
+            if i:
+                props["defaultsFrom"] = f"/Common/{found[0]}"
+            out.append(Obj(f"ltm/monitor/{kind}", f"/Common/{name}", props))
     return out
 
 
 def profiles() -> list[Obj]:
-    return [
-        Obj(f"ltm/profile/{kind}", f"/Common/{name}", {"appService": "none"})
-        for kind, name in BUILTIN_PROFILES.items()
-    ]
+    """Every built-in profile and persistence profile; derived ones name their root."""
+    out = []
+    for kind, found in catalogue.PROFILES.items():
+        root = next(iter(found))
+        for name, settings in found.items():
+            props: dict[str, Any] = {"appService": "none", **settings}
+            if name != root:
+                props["defaultsFrom"] = f"/Common/{root}"
+            out.append(Obj(f"ltm/profile/{kind}", f"/Common/{name}", props))
+    for kind, names in catalogue.PERSISTENCE.items():
+        out.extend(
+            Obj(f"ltm/persistence/{kind}", f"/Common/{n}", {"appService": "none"}) for n in names
+        )
+    return out
+
+
+def read_only(identity: Identity) -> list[Obj]:
+    """The read-only collections clients gather, with what a fresh device holds in them."""
+    out = []
+    shipped = catalogue.software(identity.version, identity.build)
+    for kind, (_, found) in catalogue.READ_ONLY.items():
+        for path, props in {**found, **shipped.get(kind, {})}.items():
+            out.append(Obj(kind, path, copy.deepcopy(props)))
+    # [I] the management network's gateway: the last host address of the address's /24 (/64).
+    prefix = 24 if identity.mgmt.version == 4 else 64
+    network = ipaddress.ip_network(f"{identity.mgmt}/{prefix}", strict=False)
+    route = next(o for o in out if o.kind == "sys/management-route")
+    route.props["gateway"] = str(network[-2])
+    return out
 
 
 def provisioning() -> list[Obj]:
@@ -289,6 +318,7 @@ def system_objects(identity: Identity) -> list[Obj]:
         Obj("sys/ntp", "", ntp_defaults()),
         Obj("sys/dns", "", dns_defaults()),
         Obj("sys/global-settings", "", global_settings_defaults(identity.name)),
+        Obj("sys/syslog", "", dict(SYSLOG_DEFAULTS)),
         Obj(
             "auth/partition",
             "Common",

@@ -7,12 +7,18 @@ or down for less than the detection time, and not forced offline). It stays wher
 that device becomes unavailable or is told to go standby, then moves to the first available
 device of its HA order (devices outside the order after it). With auto failback, once the
 first device of the order is available again, the group moves back after `autoFailbackTime`.
+
+A forced standby is a one-shot move, not an exclusion: the device that went standby stays
+available for the group, so a group with auto failback whose first device went standby
+returns there after its failback time [D: BIG-IP Device Service Clustering guide, "About
+auto-failback"]. Forced offline (`run sys failover offline`) excludes the device from all
+its groups until `online`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import errors, names
 from .cm import LOCAL_ONLY, failover_groups
@@ -30,6 +36,15 @@ class TgState:
     failback_at: float | None = None
 
 
+class Move(NamedTuple):
+    """One move of a traffic group that was active somewhere."""
+
+    at: float
+    traffic_group: str  # base name, e.g. "traffic-group-2"
+    source: str  # device name
+    target: str | None  # None: no device is available for the group
+
+
 @dataclass
 class TgRow:
     """One (traffic group, device) line of `cm/traffic-group/stats`."""
@@ -39,6 +54,14 @@ class TgRow:
     failover_state: str
     next_active: bool
     previous_active: bool
+
+
+@dataclass
+class FailoverStatus:
+    status: str
+    color: str
+    summary: str
+    details: list[str]
 
 
 @dataclass
@@ -68,9 +91,9 @@ class Failover:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.states: dict[tuple[str, str], TgState] = {}
-        # Every move of a traffic group that was active somewhere: (time, group, from, to), for
-        # tests that must show a group never left its device, not just where it ended.
-        self.history: list[tuple[float, str, str, str | None]] = []
+        # Every move of a traffic group that was active somewhere, for tests that must show
+        # a group never left its device (or came back to it), not just where it ended.
+        self.history: list[Move] = []
 
     def domains(self) -> dict[str, Domain]:
         out: dict[str, Domain] = {}
@@ -147,7 +170,7 @@ class Failover:
             state.previous = state.active
             if state.active is not None:
                 self.history.append(
-                    (self.cluster.clock.now(), names.base_name(tg), state.active, to)
+                    Move(self.cluster.clock.now(), names.base_name(tg), state.active, to)
                 )
         state.active = to
         state.failback_at = None
@@ -172,6 +195,9 @@ class Failover:
             ]
             if others:
                 self._move(state, others[0].name, group)
+        # The group may now be away from the first device of its HA order: start its auto
+        # failback timer (the device that went standby is still available for it).
+        self.recompute()
 
     def active_groups(self, dev: Device) -> list[str]:
         key = domain_key(dev)
@@ -207,6 +233,17 @@ class Failover:
                     )
                 )
         return rows
+
+    def status(self, dev: Device) -> FailoverStatus:
+        """`cm/failover-status` of `dev` ([F] shape; [I] colours other than green)."""
+        active = self.active_groups(dev)
+        floating = len([r for r in self.rows(dev) if r.device == dev.full_name])
+        if dev.forced_offline:
+            return FailoverStatus("FORCED OFFLINE", "red", f"{floating}/{floating} offline", [])
+        if active:
+            lines = [f"active for {tg}" for tg in active]
+            return FailoverStatus("ACTIVE", "green", f"{len(active)}/{floating} active", lines)
+        return FailoverStatus("STANDBY", "gray", f"{floating}/{floating} standby", [])
 
     def device_state(self, dev: Device) -> str:
         """`failoverState` of a `cm/device` record."""

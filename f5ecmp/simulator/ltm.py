@@ -10,35 +10,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
+from . import catalogue, errors, names
 from .objects import Kind, Rules, int_in_range, ref_path, table
 from .store import Obj
 
 if TYPE_CHECKING:
     from .device import Device
 
-MONITOR_TYPES = ("http", "https", "tcp", "gateway-icmp", "icmp", "udp")
-BUILTIN_MONITORS = {
-    "http": "http",
-    "https": "https",
-    "tcp": "tcp",
-    "gateway-icmp": "gateway_icmp",
-    "icmp": "icmp",
-    "udp": "udp",
-}
-# Profile collection path → built-in profile name ([F] for tcp/http/fastL4/clientssl).
-BUILTIN_PROFILES = {
-    "tcp": "tcp",
-    "udp": "udp",
-    "http": "http",
-    "fastl4": "fastL4",
-    "fasthttp": "fasthttp",
-    "client-ssl": "clientssl",
-    "server-ssl": "serverssl",
-    "diameter": "diameter",
-    "sip": "sip",
-    "one-connect": "oneconnect",
-}
+MONITOR_TYPES = tuple(catalogue.MONITORS)
+BUILTIN_MONITORS = frozenset(f"/Common/{n}" for found in catalogue.MONITORS.values() for n in found)
+# Every profile type a 16.1 device has; its built-in profiles are in `catalogue.PROFILES`.
+PROFILE_TYPES = tuple(catalogue.PROFILES)
 LB_MODES = frozenset(
     {
         "round-robin",
@@ -111,8 +93,9 @@ class MonitorRules(Rules):
         return super().coerce(key, value)
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
-        if creating and "defaultsFrom" not in body:
-            body = {**body, "defaultsFrom": f"/Common/{BUILTIN_MONITORS[self.monitor_type]}"}
+        roots = catalogue.MONITORS[self.monitor_type]
+        if creating and "defaultsFrom" not in body and roots:
+            body = {**body, "defaultsFrom": f"/Common/{roots[0]}"}
         super().apply(dev, obj, body, creating)
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
@@ -123,7 +106,7 @@ class MonitorRules(Rules):
             raise errors.reference_missing("monitor", parent)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
-        if obj.full_path in {f"/Common/{n}" for n in BUILTIN_MONITORS.values()}:
+        if obj.full_path in BUILTIN_MONITORS:
             raise errors.method_not_supported("DELETE", f"/tm/{self.kind.path}")
         for kind, user_type in (("ltm/pool", "pool"), ("ltm/node", "node")):
             for user in dev.store.items(kind):
@@ -140,6 +123,13 @@ class ProfileRules(Rules):
 
     def __init__(self, path: str) -> None:
         self.kind = Kind(path, "profile")
+
+
+class PersistenceRules(ProfileRules):
+    """`ltm/persistence/<type>`: the built-in persistence profiles (read-only)."""
+
+    def __init__(self, path: str) -> None:
+        self.kind = Kind(path, "persistence profile")
 
 
 def monitor_names(text: str) -> list[str]:
@@ -441,7 +431,8 @@ def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
 
 RULES: tuple[Rules, ...] = (
     *(MonitorRules(t) for t in MONITOR_TYPES),
-    *(ProfileRules(f"ltm/profile/{t}") for t in BUILTIN_PROFILES),
+    *(ProfileRules(f"ltm/profile/{t}") for t in PROFILE_TYPES),
+    *(PersistenceRules(f"ltm/persistence/{t}") for t in catalogue.PERSISTENCE),
     # Read by Ansible's virtual-server module on 14.0+ to detect SIP virtuals [C].
     ProfileRules("ltm/message-routing/sip/profile/session"),
     NodeRules(),

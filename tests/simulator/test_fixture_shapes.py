@@ -151,7 +151,11 @@ CASES = [
     Case(
         "f5-ansible/load_ltm_virtual_3.json",
         "/mgmt/tm/ltm/virtual/~Common~AppServer_80?expandSubcollections=true",
-        not_modelled=frozenset({"rules", "rulesReference", "description"}),
+        # The captured virtual has an LTM policy attached; the simulator models no policies,
+        # and an expanded empty subcollection has no items.
+        not_modelled=frozenset(
+            {"rules", "rulesReference", "description", "policiesReference.items"}
+        ),
     ),
     Case(
         "f5-ansible/load_ltm_virtual_1_address.json",
@@ -329,7 +333,11 @@ def differences(
     fixture: Any, sim: Any, strict: bool, skip: frozenset[str], where: str = ""
 ) -> list[str]:
     if isinstance(fixture, dict) and isinstance(sim, dict):
-        out = [f"{where}.{k}: missing" for k in fixture if k not in sim and k not in skip]
+        out = [
+            f"{where}.{k}: missing"
+            for k in fixture
+            if k not in sim and k not in skip and f"{where}.{k}"[1:] not in skip
+        ]
         if strict:
             out += [f"{where}.{k}: extra" for k in sim if k not in fixture]
         for key in fixture.keys() & sim.keys():

@@ -400,3 +400,27 @@ def test_failed_transaction_leaves_the_device_as_it_was(cluster: Cluster) -> Non
         a.create("net/self", {"name": "s", "address": "1.1.1.1/24", "vlan": "missing"})
     assert a.store.get("net/vlan", "/Common/external") is None
     assert a.store.generation == before
+
+
+def test_group_definitions_reach_every_trusted_device(cluster: Cluster, status: Status) -> None:
+    a, b, c = devices(cluster)
+    for i, dev in enumerate((a, b, c)):
+        local_network(dev, i)
+    trust_all(cluster)
+    for i, dev in enumerate((a, b, c)):
+        connectivity(dev, i)
+    a.create("cm/device-group", {"name": "dg-ecmp", "type": "sync-failover", "devices": [a.name]})
+    cluster.settle()
+    for peer in (b, c):
+        group = peer.get("cm/device-group", "/Common/dg-ecmp")
+        assert list(group.children["devices"]) == [a.full_name], "readable before joining"
+        assert status(cluster, peer) == "In Sync", "a non-member does not sync the group"
+    b.write_child("cm/device-group", "/Common/dg-ecmp", "devices", "POST", body={"name": b.name})
+    cluster.settle()
+    assert set(a.get("cm/device-group", "/Common/dg-ecmp").children["devices"]) == {
+        a.full_name,
+        b.full_name,
+    }
+    a.delete("cm/device-group", "/Common/dg-ecmp")
+    cluster.settle()
+    assert all(d.store.get("cm/device-group", "/Common/dg-ecmp") is None for d in (b, c))

@@ -65,7 +65,22 @@ def test_connectivity_addresses_must_be_self_ips(rest: Client) -> None:
     assert record["configsyncIp"] == "10.1.1.6"
     assert record["unicastAddress"] == [
         {"effectiveIp": "10.1.1.6", "effectivePort": 1026, "ip": "10.1.1.6", "port": 1026},
-        {"effectiveIp": "127.0.1.1", "effectivePort": 1026, "ip": "management-ip", "port": 1026},
+        {
+            "effectiveIp": "management-ip",
+            "effectivePort": 1026,
+            "ip": "management-ip",
+            "port": 1026,
+        },
+    ]
+    # The management address itself is stored as the keyword (F5Networks/f5-ansible #412).
+    by_address = client.ok("PATCH", path, {"unicastAddress": [{"ip": "127.0.1.1", "port": 1026}]})
+    assert by_address["unicastAddress"] == [
+        {
+            "effectiveIp": "management-ip",
+            "effectivePort": 1026,
+            "ip": "management-ip",
+            "port": 1026,
+        }
     ]
     cleared = client.ok("PATCH", path, {"unicastAddress": "none"})
     assert "unicastAddress" not in cleared
@@ -269,3 +284,13 @@ def test_failover_command_on_a_standalone(rest: Client, served: SimServer) -> No
     )
     a.ok("POST", "/mgmt/tm/sys/failover", {"command": "run", "utilCmdArgs": "online"})
     assert active_groups(a, A) == ["/Common/traffic-group-1"]
+
+
+@pytest.mark.parametrize("name", ["traffic-group-1", "traffic-group-local-only"])
+def test_default_traffic_groups_cannot_be_deleted(rest: Client, name: str) -> None:
+    body = error(rest().delete(f"/mgmt/tm/cm/traffic-group/~Common~{name}"), 400)
+    assert body["message"] == (
+        f"01070734:3: Configuration error: The default traffic group (/Common/{name}) cannot "
+        "be deleted."
+    )
+    assert body["apiError"] == 3

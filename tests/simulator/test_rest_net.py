@@ -304,3 +304,19 @@ def test_self_allow_defaults(rest: Client) -> None:
 def test_html_in_a_body_is_refused(rest: Client) -> None:
     body = error(rest().post(VLAN, {"name": "<script>x</script>"}), 400)
     assert body["message"] == "HTML Tag-like Content in the Request URL/Body"
+
+
+def test_expanded_empty_subcollection_has_no_items(rest: Client) -> None:
+    client = rest()
+    client.ok("POST", "/mgmt/tm/net/vlan", {"name": "bare", "tag": 99})
+    vlan = client.ok("GET", "/mgmt/tm/net/vlan/~Common~bare?expandSubcollections=true")
+    assert vlan["interfacesReference"] == {
+        "link": "https://localhost/mgmt/tm/net/vlan/~Common~bare/interfaces?ver=16.1.3",
+        "isSubcollection": True,
+    }
+
+
+def test_the_management_interface_has_no_media_max(rest: Client) -> None:
+    client = rest()
+    assert "mediaMax" not in client.ok("GET", "/mgmt/tm/net/interface/mgmt")
+    assert client.ok("GET", "/mgmt/tm/net/interface/1.1")["mediaMax"] == "auto"

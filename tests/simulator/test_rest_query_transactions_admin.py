@@ -46,6 +46,48 @@ def test_select_filter_top_skip(rest: Client) -> None:
     assert client.get(f"{VLAN}?$filter=name+eq+alpha").status_code == 400
 
 
+def test_every_page_carries_the_paging_counters(rest: Client) -> None:
+    client = rest()
+    three_vlans(client)
+    link = "https://localhost/mgmt/tm/net/vlan?$top=2&$skip={}&ver=16.1.3"
+    first = client.ok("GET", f"{VLAN}?$top=2&$skip=0")
+    assert {k: v for k, v in first.items() if k != "items"} == {
+        "kind": "tm:net:vlan:vlancollectionstate",
+        "selfLink": link.format(0),
+        "currentItemCount": 2,
+        "itemsPerPage": 2,
+        "pageIndex": 1,
+        "startIndex": 1,
+        "totalItems": 3,
+        "totalPages": 2,
+        "nextLink": link.format(2),
+    }
+    second = client.ok("GET", f"{VLAN}?$top=2&$skip=2")
+    assert [i["name"] for i in second["items"]] == ["charlie"]
+    assert (second["currentItemCount"], second["pageIndex"], second["startIndex"]) == (1, 2, 3)
+    assert "nextLink" not in second and second["previousLink"] == link.format(0)
+    past = client.ok("GET", f"{VLAN}?$top=2&$skip=4")
+    assert "items" not in past
+    assert (past["currentItemCount"], past["pageIndex"], past["totalItems"]) == (0, 3, 3)
+    assert past["previousLink"] == link.format(2)
+    # Without $top nothing is paged: no counters.
+    assert "totalItems" not in client.ok("GET", f"{VLAN}?$skip=1")
+
+
+def test_paging_a_subcollection_and_the_device_list(rest: Client) -> None:
+    client = rest()
+    members = [{"name": f"10.1.1.{i}:80"} for i in range(1, 4)]
+    client.ok("POST", "/mgmt/tm/ltm/pool", {"name": "web", "members": members})
+    page = client.ok("GET", "/mgmt/tm/ltm/pool/~Common~web/members?$top=1&$skip=1")
+    assert page["totalItems"] == 3 and page["currentItemCount"] == 1
+    assert page["nextLink"] == (
+        "https://localhost/mgmt/tm/ltm/pool/~Common~web/members?$top=1&$skip=2&ver=16.1.3"
+    )
+    devices = client.ok("GET", "/mgmt/tm/cm/device?$top=10&$skip=0&$filter=partition+eq+Common")
+    assert devices["totalItems"] == 1 and devices["totalPages"] == 1
+    assert "nextLink" not in devices
+
+
 def test_names_with_or_without_partition(rest: Client) -> None:
     client = rest()
     three_vlans(client)

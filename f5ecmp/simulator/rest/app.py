@@ -16,7 +16,7 @@ from collections.abc import Callable
 from .. import errors
 from ..cluster import Cluster
 from ..faults import Faults
-from . import admin, handlers_cm, handlers_sys
+from . import admin, handlers_cm, handlers_info, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
 from .handlers import find_kind, handle_config
 from .metrics import Metrics
@@ -32,6 +32,9 @@ TM_ROUTES: dict[str, Handler] = {
     "sys/ready": handlers_sys.handle_ready,
     "sys/mcp-state": handlers_sys.handle_mcp_state,
     "sys/config": handlers_sys.handle_save_config,
+    "sys/clock": handlers_info.handle_clock,
+    "sys/hardware": handlers_info.handle_hardware,
+    "sys/license": handlers_info.handle_license,
     "util/bash": handlers_sys.handle_bash,
     "sys/failover": handlers_cm.handle_sys_failover,
     "net/self-allow": handlers_sys.handle_self_allow,
@@ -161,6 +164,9 @@ class SimApp:
             return handlers_cm.handle_traffic_group_stats(ctx, segs[2])
         if segs and segs[0] == "transaction":
             return handle_transactions(ctx, self.transactions, segs[1:], self.dispatch)
+        measured = handlers_stats.match(segs)
+        if measured is not None:
+            return handlers_stats.handle_stats(ctx, *measured)
         found = find_kind(segs)
         if found is None:
             raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))

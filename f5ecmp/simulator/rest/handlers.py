@@ -15,6 +15,7 @@ from ..device import REGISTRY
 from ..objects import Rules, find_child
 from ..store import Obj
 from .base import Ctx, Response, empty_response, json_response
+from .paging import counters, paging
 from .render import collection, object_path, render_child, render_object, select
 
 FILTER = re.compile(r"^\s*partition\s+eq\s+(\S+)\s*$")
@@ -69,9 +70,11 @@ def handle_collection(ctx: Ctx, rules: Rules) -> Response:
 
 
 def list_objects(ctx: Ctx, rules: Rules) -> Response:
-    items = page(ctx, filtered(ctx, ctx.dev.store.items(rules.kind.path)))
-    rendered = [render_object(ctx.dev, rules.kind, o, ctx.view) for o in items]
-    return json_response(collection(rules.kind.path, ctx.view, rendered))
+    everything = filtered(ctx, ctx.dev.store.items(rules.kind.path))
+    pg = paging(ctx.req)
+    rendered = [render_object(ctx.dev, rules.kind, o, ctx.view) for o in pg.items(everything)]
+    numbers = counters(pg, len(everything), len(rendered), rules.kind.path, ctx.view)
+    return json_response(collection(rules.kind.path, ctx.view, rendered, paging=numbers))
 
 
 def filtered(ctx: Ctx, items: list[Obj]) -> list[Obj]:
@@ -82,14 +85,6 @@ def filtered(ctx: Ctx, items: list[Obj]) -> list[Obj]:
     if match is None:
         raise errors.invalid_value("$filter", text)  # [I] only `partition eq X` is supported
     return [o for o in items if o.partition == match.group(1)]
-
-
-def page(ctx: Ctx, items: list[Any]) -> list[Any]:
-    skip = ctx.req.query.get("$skip")
-    top = ctx.req.query.get("$top")
-    start = int(skip) if skip and skip.isdigit() else 0
-    items = items[start:]
-    return items[: int(top)] if top and top.isdigit() else items
 
 
 # --- objects --------------------------------------------------------------------------------
@@ -133,12 +128,16 @@ def handle_singleton(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
 def handle_children(ctx: Ctx, rules: Rules, path: str, sub: str) -> Response:
     parent = ctx.dev.get(rules.kind.path, path)
     if ctx.req.method == "GET":
+        everything = parent.child_list(sub)
+        pg = paging(ctx.req)
         items = [
             render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view)
-            for c in page(ctx, parent.child_list(sub))
+            for c in pg.items(everything)
         ]
-        out = collection(f"{rules.kind.path}/{sub}", ctx.view, items)
-        out["selfLink"] = ctx.view.link(f"{object_path(rules.kind, parent)}/{sub}", top=True)
+        where = f"{object_path(rules.kind, parent)}/{sub}"
+        numbers = counters(pg, len(everything), len(items), where, ctx.view)
+        out = collection(f"{rules.kind.path}/{sub}", ctx.view, items, paging=numbers)
+        out["selfLink"] = ctx.view.link(where, top=True)
         return json_response(out)
     if ctx.req.method == "POST":
         child = ctx.dev.write_child(rules.kind.path, path, sub, "POST", body=ctx.body())

@@ -3,14 +3,14 @@ traffic-group stats and failover commands (reference §4.5-§4.10)."""
 
 from __future__ import annotations
 
-import datetime
-
 from .. import commands, errors, names
 from ..device import rules_for
 from ..objects import Kind
 from ..store import Obj
+from ..tmsh import failover_line
 from .base import Ctx, Response, empty_response, json_response
-from .handlers import filtered, one, page
+from .handlers import filtered, one
+from .paging import counters, paging
 from .render import (
     collection,
     detail_lines,
@@ -44,10 +44,11 @@ def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
         if ctx.req.method != "GET":
             # Placeholder devices and `mv` renames are not modelled.
             raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
-        items = [
-            render_object(ctx.dev, kind, r, ctx.view) for r in page(ctx, filtered(ctx, records))
-        ]
-        return json_response(collection(kind.path, ctx.view, items))
+        everything = filtered(ctx, records)
+        pg = paging(ctx.req)
+        items = [render_object(ctx.dev, kind, r, ctx.view) for r in pg.items(everything)]
+        numbers = counters(pg, len(everything), len(items), kind.path, ctx.view)
+        return json_response(collection(kind.path, ctx.view, items, paging=numbers))
     if rest == ["stats"]:
         raise errors.uri_not_registered("/tm/cm/device/stats")
     path = names.full_path(rest[0])
@@ -126,21 +127,15 @@ def handle_sync_status(ctx: Ctx) -> Response:
 
 
 def handle_failover_status(ctx: Ctx) -> Response:
-    cluster = ctx.app.cluster
-    active = cluster.failover.active_groups(ctx.dev)
-    floating = len([r for r in cluster.failover.rows(ctx.dev) if r.device == ctx.dev.full_name])
-    if ctx.dev.forced_offline:
-        status, colour, summary = "FORCED OFFLINE", "red", f"{floating}/{floating} offline"
-    elif active:
-        status, colour, summary = "ACTIVE", "green", f"{len(active)}/{floating} active"
-    else:
-        status, colour, summary = "STANDBY", "gray", f"{floating}/{floating} standby"
-    entries: dict[str, object] = {"color": {"description": colour}}
-    if active:
+    report = ctx.app.cluster.failover.status(ctx.dev)
+    entries: dict[str, object] = {"color": {"description": report.color}}
+    if report.details:
         entries[f"{BASE}cm/failoverStatus/0/details"] = detail_lines(
-            f"{BASE}cm/failoverStatus/0/details", [f"active for {tg}" for tg in active]
+            f"{BASE}cm/failoverStatus/0/details", report.details
         )
-    entries.update({"status": {"description": status}, "summary": {"description": summary}})
+    entries.update(
+        {"status": {"description": report.status}, "summary": {"description": report.summary}}
+    )
     return json_response(
         single_stats("cm/failover-status", ctx.view.link("cm/failover-status", top=True), entries)
     )
@@ -221,10 +216,7 @@ def handle_sys_failover(ctx: Ctx) -> Response:
         return json_response(commands.failover(cluster, ctx.dev, ctx.body()))
     if ctx.req.method != "GET":
         raise errors.method_not_supported(ctx.req.method, "/tm/sys/failover")
-    state = cluster.failover.device_state(ctx.dev).replace("-", "_")
-    uptime = datetime.timedelta(seconds=int(max(0.0, cluster.clock.now() - ctx.app.started)))
-    hours, rem = divmod(uptime.seconds, 3600)
-    text = f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
+    text = failover_line(cluster, ctx.dev, ctx.app.started)
     return json_response(
         {
             "kind": kind_string("sys/failover", "stats"),

@@ -4,7 +4,7 @@ device info (reference §3, §4.1)."""
 
 from __future__ import annotations
 
-from .. import commands, errors
+from .. import commands, errors, tmsh
 from ..device import REGISTRY
 from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
@@ -201,7 +201,7 @@ def handle_save_config(ctx: Ctx) -> Response:
 def handle_bash(ctx: Ctx) -> Response:
     if ctx.req.method != "POST":
         raise errors.method_not_supported(ctx.req.method, "/tm/util/bash")
-    return json_response(commands.bash(ctx.app.cluster, ctx.dev, ctx.body()))
+    return json_response(tmsh.bash(ctx.app.cluster, ctx.dev, ctx.body(), ctx.app.started))
 
 
 def handle_self_allow(ctx: Ctx) -> Response:

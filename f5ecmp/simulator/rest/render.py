@@ -88,7 +88,9 @@ def render_object(
     out.update(properties(view, kind, obj.props))
     for sub in kind.subcollections:
         ref: dict[str, Any] = {"link": view.link(f"{path}/{sub}"), "isSubcollection": True}
-        if view.expand and sub in obj.children:
+        # An empty subcollection, expanded, has no `items` (16.1.3.3 capture
+        # f5-ansible-bigip/load_ltm_virtual_servers_facts.json: policiesReference).
+        if view.expand and obj.child_list(sub):
             ref["items"] = [render_child(dev, kind, obj, sub, c, view) for c in obj.child_list(sub)]
         out[f"{sub}Reference"] = ref
     return out
@@ -123,12 +125,19 @@ def select(item: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
 
 
 def collection(
-    kind_path: str, view: View, items: list[dict[str, Any]], *, suffix: str = "collectionstate"
+    kind_path: str,
+    view: View,
+    items: list[dict[str, Any]],
+    *,
+    suffix: str = "collectionstate",
+    paging: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A `/tm` collection; an empty one has no `items` key [C][I]."""
+    """A `/tm` collection; an empty one has no `items` key [C][I]. `paging` holds the
+    counters of a `$top`/`$skip` read (see `paging`), placed before the items."""
     out: dict[str, Any] = {
         "kind": kind_string(kind_path, suffix),
         "selfLink": view.link(kind_path, top=True),
+        **(paging or {}),
     }
     if items:
         out["items"] = [select(i, view.select) if view.select is not None else i for i in items]

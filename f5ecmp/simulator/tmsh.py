@@ -1,0 +1,191 @@
+"""`POST /mgmt/tm/util/bash`: a small bash and tmsh interpreter over the model.
+
+Clients quote their commands in several ways, all accepted here [C]:
+
+* `-c "tmsh save sys config"` (bigip_config), `-c 'tmsh …'`;
+* `-c "tmsh -c \\"show cm sync-status\\""` (bigip_command wraps every command so);
+* bare bash: `-c "runlevel"` → `N 3` (bigip_wait), `-c "cat /proc/uptime"` and
+  `-c "cat /VERSION"` (bigip_device_info's system-info).
+
+tmsh answers `show cm sync-status`, `show cm failover-status`, `show sys failover`,
+`run cm config-sync to-group|from-group <dg>`, `run sys failover standby|offline|online
+[traffic-group <tg>]`, `save sys config`, and `list`/`show` of the modelled objects (a
+minimal rendering: name and scalar properties). Anything else answers as tmsh or bash would,
+with the error text in `commandResult` (texts in `errors`, inferred).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from . import commands, errors
+from .device import REGISTRY, Device
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+SAVE_OUTPUT = (
+    "Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
+    "  /config/bigip_user.conf\n"
+)
+RULE = "-" * 60
+
+
+def failover_line(cluster: Cluster, dev: Device, started: float) -> str:
+    """`show sys failover`: `Failover active for 0d 01:20:32` [F]."""
+    state = cluster.failover.device_state(dev).replace("-", "_")
+    uptime = datetime.timedelta(seconds=int(max(0.0, cluster.clock.now() - started)))
+    hours, rem = divmod(uptime.seconds, 3600)
+    return f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
+
+
+def bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) -> dict[str, Any]:
+    args = body.get("utilCmdArgs")
+    if body.get("command") != "run" or not isinstance(args, str):
+        raise errors.invalid_value("utilCmdArgs", args)
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return {"kind": "tm:util:bash:runstate", **body, "commandResult": errors.bash_eof()}
+    script = words[1] if len(words) == 2 and words[0] == "-c" else args
+    result = Shell(cluster, dev, started).run(script)
+    return {"kind": "tm:util:bash:runstate", **body, "commandResult": result}
+
+
+class Shell:
+    def __init__(self, cluster: Cluster, dev: Device, started: float) -> None:
+        self.cluster = cluster
+        self.dev = dev
+        self.started = started
+
+    # --- bash --------------------------------------------------------------------------------
+    def run(self, script: str) -> str:
+        try:
+            words = shlex.split(script)
+        except ValueError:
+            return errors.bash_eof()
+        if not words:
+            return ""
+        if words[0] == "tmsh":
+            if len(words) == 3 and words[1] == "-c":
+                return "".join(self.tmsh(c) for c in words[2].split(";") if c.strip())
+            return self.tmsh(" ".join(shlex.quote(w) for w in words[1:]))
+        if words == ["runlevel"]:
+            return "N 3\n"
+        if words == ["cat", "/proc/uptime"]:
+            up = max(0.0, self.cluster.clock.now() - self.started)
+            return f"{up:.2f} {up * 1.9:.2f}\n"
+        if words == ["cat", "/VERSION"]:
+            return self.version_file()
+        return errors.bash_command_not_found(words[0])
+
+    def version_file(self) -> str:
+        ident = self.dev.identity
+        return (
+            f"Product: BIG-IP\nVersion: {ident.version}\nBuild: {ident.build}\n"
+            f"Sequence: {ident.version}.{ident.build}-0.0.1\nBaseBuild: {ident.build}\n"
+            "Edition: Final\nDate: Fri Jun 17 23:38:53 PDT 2022\nBuilt: 220617233853\n"
+            "Changelist: 3542456\nJobID: 1278563\n"
+        )
+
+    # --- tmsh --------------------------------------------------------------------------------
+    def tmsh(self, command: str) -> str:
+        words = shlex.split(command)
+        if not words:
+            return ""
+        try:
+            return self.dispatch(words)
+        except errors.SimError as exc:
+            return f"{exc.message}\n"
+
+    def dispatch(self, words: list[str]) -> str:
+        verb, rest = words[0], words[1:]
+        if verb == "save" and rest == ["sys", "config"]:
+            commands.save_config(self.dev, {"command": "save"})
+            return SAVE_OUTPUT
+        if verb == "show" and rest == ["cm", "sync-status"]:
+            return self.show_sync_status()
+        if verb == "show" and rest == ["cm", "failover-status"]:
+            return self.show_failover_status()
+        if verb == "show" and rest == ["sys", "failover"]:
+            return failover_line(self.cluster, self.dev, self.started)
+        if verb == "run" and rest[:2] == ["cm", "config-sync"] and len(rest) >= 4:
+            args = "config-sync " + " ".join(rest[2:])
+            commands.config_sync(self.cluster, self.dev, {"command": "run", "utilCmdArgs": args})
+            return ""
+        if verb == "run" and rest[:2] == ["sys", "failover"] and len(rest) > 2:
+            body = {"command": "run", "utilCmdArgs": " ".join(rest[2:])}
+            commands.failover(self.cluster, self.dev, body)
+            return ""
+        if verb in ("list", "show") and len(rest) >= 2:
+            return self.list_objects(rest)
+        return errors.tmsh_syntax_error(words[1] if verb in VERBS and rest else verb)
+
+    def show_sync_status(self) -> str:
+        report = self.cluster.sync.report(self.dev)
+        return table(
+            "CM::Sync Status",
+            [("Color", report.color), ("Status", report.status), ("Summary", report.summary)],
+            report.details,
+        )
+
+    def show_failover_status(self) -> str:
+        report = self.cluster.failover.status(self.dev)
+        return table(
+            "CM::Failover Status",
+            [("Color", report.color), ("Status", report.status), ("Summary", report.summary)],
+            report.details,
+        )
+
+    def list_objects(self, rest: list[str]) -> str:
+        """`list net vlan [name]`, `list ltm pool`… over the modelled kinds."""
+        for size in (4, 3, 2):
+            kind = "/".join(rest[:size])
+            if kind in REGISTRY and len(rest) in (size, size + 1):
+                break
+        else:
+            known_module = any(k.startswith(f"{rest[0]}/") for k in REGISTRY)
+            return errors.tmsh_syntax_error(rest[1] if known_module else rest[0])
+        objs = self.dev.store.items(kind)
+        if len(rest) == size + 1:
+            wanted = rest[size]
+            objs = [o for o in objs if wanted in (o.name, o.full_path)]
+            if not objs:
+                type_name = REGISTRY[kind].kind.type_name
+                return errors.not_found(type_name, full(wanted)).message + "\n"
+        return "".join(stanza(" ".join(rest[:size]), o.name, o.props) for o in objs)
+
+
+VERBS = frozenset({"create", "delete", "list", "modify", "run", "save", "show", "load"})
+
+
+def full(name: str) -> str:
+    return name if name.startswith("/") else f"/Common/{name}"
+
+
+def table(title: str, rows: list[tuple[str, str]], details: list[str]) -> str:
+    lines = [RULE, title, RULE]
+    lines += [f"{key:<10}{value}" for key, value in rows]
+    for i, detail in enumerate(details):
+        lines.append(f"{'Details' if i == 0 else '':<10}{detail}")
+    return "\n".join(lines) + "\n"
+
+
+def kebab(key: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"-\1", key).lower()
+
+
+def stanza(component: str, name: str, props: dict[str, Any]) -> str:
+    """`net vlan external { tag 10 … }` with the object's scalar properties."""
+    header = f"{component} {name} {{" if name else f"{component} {{"
+    lines = [header]
+    for key in sorted(props):
+        value = props[key]
+        if isinstance(value, bool):
+            value = "enabled" if value else "disabled"
+        if isinstance(value, (str, int)) and value != "":
+            lines.append(f"    {kebab(key)} {value}")
+    return "\n".join([*lines, "}"]) + "\n"
