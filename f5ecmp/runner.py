@@ -237,6 +237,7 @@ class Runner:
 
     def _run_step(self, step: AnyStep, device: Device) -> StepResult:
         result = StepResult(step.id, step.number, device.name, "unchanged")
+        self.context.sent[(step.id, device.name)] = result.changes  # filled as changes go out
         self._emit(StepStarted(step.id, step.number, device.name))
         if self.journal is not None:
             self.journal.step_started(step.id, device.name)

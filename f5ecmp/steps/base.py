@@ -55,6 +55,9 @@ class Context:
     # that can only add the saves, never skip anything.
     unsaved: bool = False
     synced_changed: bool = False  # a step whose objects config sync carries changed something
+    # What each step run has sent so far, by (step id, device) — a re-run of a step after a
+    # retriable failure sees what its earlier attempts already did.
+    sent: dict[tuple[str, str], list[Change]] = field(default_factory=dict)
 
     def read(self, device: Device, path: str, params: Mapping[str, str] | None = None) -> Json:
         if params is None and (device.name, path) in self.prefetched:

@@ -20,11 +20,18 @@ from dataclasses import dataclass
 from f5ecmp.bigip.changes import Change, command
 from f5ecmp.bigip.cluster import read_cluster, read_groups
 from f5ecmp.bigip.stats import SyncStatus
-from f5ecmp.bigip.sync import check_direction, read_sync_status, sync_command, wait_in_sync
+from f5ecmp.bigip.sync import (
+    CM_PATH,
+    check_direction,
+    read_sync_status,
+    sync_command,
+    wait_in_sync,
+)
 from f5ecmp.bigip.waits import WaitTimeout
 from f5ecmp.playbook.model import Device
 from f5ecmp.steps.base import Context, Step, Target
 
+STEP_ID = "sync"
 SAVE_PATH = "/mgmt/tm/sys/config"
 
 
@@ -42,9 +49,19 @@ def save_change(device: str) -> Change:
 
 
 def read(ctx: Context, device: Device) -> Facts:
+    """Facts: every device's sync status, and what this run changed (a re-run of this step
+    after a failed check does not sync or save again for what it already synced and saved;
+    a device that is not In Sync is synced again all the same)."""
     pb = ctx.playbook
-    synced = ctx.synced_changed and not pb.device_group.auto_sync
-    anything = ctx.unsaved or any(ctx.changed.values())
+    here = ctx.sent.get((STEP_ID, device.name), [])
+    synced = (
+        ctx.synced_changed
+        and not pb.device_group.auto_sync
+        and not any(c.path == CM_PATH for c in here)
+    )
+    anything = (ctx.unsaved or any(ctx.changed.values())) and not any(
+        c.path == SAVE_PATH for c in here
+    )
     return Facts(read_sync_status(ctx.clients, [d.name for d in pb.devices]), synced, anything)
 
 
@@ -66,10 +83,15 @@ def settle(ctx: Context, _device: Device) -> list[Change]:
 
 
 def converged(ctx: Context, _device: Device) -> list[str]:
-    """The guide's result on every device; only traffic-group placement is waited for."""
+    """The guide's result on every device. Only traffic-group placement is waited for: a
+    device holding no traffic group yet reports STANDBY until auto failback brings its group
+    home, so its failover status is read again after the wait."""
     pb = ctx.playbook
     state = read_cluster(pb, ctx.clients)
-    if state.problems != state.placement_problems or not state.placement_problems:
+    if not state.placement_problems or any(
+        (d.reachable and (d.sync != "In Sync" or d.floating_problems)) or not d.reachable
+        for d in state.devices
+    ):
         return state.problems
     authority = ctx.client(pb.authority)
 
@@ -88,6 +110,6 @@ def converged(ctx: Context, _device: Device) -> list[str]:
 
 
 STEP = Step(
-    12, "sync", "Syncing the BIG-IP configuration to the device group", "first",
+    12, STEP_ID, "Syncing the BIG-IP configuration to the device group", "first",
     read, diff, settle, converged,
 )  # fmt: skip
