@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from f5ecmp.bigip.cluster import read_cluster
+from f5ecmp.bigip.selfips import SELF_COLLECTION
 from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.errors import F5EcmpError, PlaybookError
 from f5ecmp.journal import cluster_lock, list_runs
@@ -29,9 +30,12 @@ from f5ecmp.render_run import (
     print_history,
     print_plan,
     print_result,
+    print_router,
     result_json,
+    router_json,
 )
 from f5ecmp.rollout import ResumePlan, Rollout, plan_resume
+from f5ecmp.router import RouterChanges, rollout_router_changes
 from f5ecmp.runner import Runner
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.steps import STEP_IDS
@@ -189,13 +193,17 @@ def run_plan(options: PlanOptions) -> None:
                 context.unsaved = resumed.run.changed_devices and not resumed.run.finished_ok
                 _resume_notes(errors, resumed)
             results = Runner(context).plan()
+            router = _router_changes(session)
         except F5EcmpError as exc:
             print_error(errors, str(exc))
             raise typer.Exit(1) from None
     if options.as_json:
-        typer.echo(json.dumps(plan_json(results, pb.cluster), indent=2))
+        document = plan_json(results, pb.cluster)
+        document["router"] = router_json(router)
+        typer.echo(json.dumps(document, indent=2))
     else:
         print_plan(out, results, pb.cluster)
+        print_router(out, router, applied=False)
     pending = any(r.changes or r.outcome == "pending" for r in results)
     raise typer.Exit(2 if pending and options.detailed_exitcode else 0)
 
@@ -288,6 +296,13 @@ def run_apply(options: ApplyOptions) -> None:
         lock.release()
 
 
+def _router_changes(session: Session) -> RouterChanges | None:
+    """The router lines this rollout calls for: the first device's floating self IPs now
+    against the playbook's (one read)."""
+    pb = session.playbook
+    return rollout_router_changes(pb, session.clients[pb.authority.name].get(SELF_COLLECTION))
+
+
 def _resume_notes(errors: Console, resumed: ResumePlan) -> None:
     where = f", stopped at {resumed.stopped_at}" if resumed.stopped_at else ""
     errors.print(
@@ -316,9 +331,15 @@ def _apply_locked(
                 print_error(errors, str(exc))
                 raise typer.Exit(1) from None
         context = session.context()
+        try:
+            router = _router_changes(session)
+        except F5EcmpError as exc:
+            print_error(errors, str(exc))
+            raise typer.Exit(1) from None
         if not options.yes:
             results = Runner(session.context()).plan()
             print_plan(out, results, pb.cluster)
+            print_router(out, router, applied=False)
             if not typer.confirm("Apply these changes?", default=False):
                 raise typer.Exit(1)
         shown = errors if options.as_json else out
@@ -341,10 +362,20 @@ def _apply_locked(
                 print_error(errors, str(exc))
                 raise typer.Exit(1) from None
         if options.as_json:
-            typer.echo(json.dumps(result_json(result, session.clients, journal.run_id), indent=2))
+            document = result_json(result, session.clients, journal.run_id)
+            document["router"] = router_json(router)
+            typer.echo(json.dumps(document, indent=2))
         else:
             print_result(out, result, session.clients)
+            if result.ok:
+                print_router(out, router, applied=True)
             out.print(f"journal: {journal.path}")
+        for name, why in session.leaving_unreachable.items():
+            errors.print(
+                f"[yellow]warning: {name}, which the playbook dropped, could not be reached "
+                f"({why}): it was removed from the remaining devices only; reset its trust "
+                "by hand if it comes back[/]"
+            )
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -8,6 +8,7 @@ Any mismatch stops the run before a single write, naming what was expected and f
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from f5ecmp.bigip.api import DEVICE_COLLECTION, self_device
+from f5ecmp.bigip.membership import DEVICE_GROUPS_PATH, GROUPS_PARAMS, leaving, trusted_others
+from f5ecmp.bigip.normalize import items
 from f5ecmp.client import Client, RetryPolicy, Timeouts
 from f5ecmp.endpoints import Endpoints
 from f5ecmp.errors import F5EcmpError
@@ -127,3 +130,56 @@ def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, Dev
 def close_all(clients: Mapping[str, Client]) -> None:
     for client in clients.values():
         client.close()
+
+
+def open_leaving(
+    pb: Playbook,
+    authority: Client,
+    authority_devices: Any,
+    endpoints: Endpoints,
+    credentials: Mapping[str, tuple[str, str]],
+    options: Options,
+    unreachable: dict[str, str],
+) -> dict[str, Client]:
+    """Log into the devices the first device trusts that the playbook no longer names — the
+    ones a scale-in removes — to take their traffic group off them and reset their trust.
+    Best effort and quick (one attempt): a dead unit being replaced is noted in
+    ``unreachable`` and decommissioned from the remaining devices alone. Each must answer
+    under its own name. They log in with the first device's credentials (the playbook no
+    longer names theirs)."""
+    if not trusted_others(pb, authority_devices):
+        return {}  # the usual case: the trust domain is the playbook's devices
+    names = set(leaving(pb, authority_devices, authority.get(DEVICE_GROUPS_PATH, GROUPS_PARAMS)))
+    ports = {d.port for d in pb.devices}
+    port = ports.pop() if len(ports) == 1 else 443
+    user, password = credentials[pb.authority.name]
+    secrets = tuple(p for _, p in credentials.values())
+    out: dict[str, Client] = {}
+    for item in items(authority_devices):
+        name = str(item.get("name", ""))
+        if name not in names:
+            continue
+        endpoint = endpoints.others.get(name)
+        host = endpoint.host if endpoint else str(item.get("managementIp", ""))
+        if not host or host in ("none", "::"):
+            unreachable[name] = "no management address known"
+            continue
+        client = Client(
+            name=name, host=host, port=endpoint.port if endpoint else port, username=user,
+            password=password, verify=options.verify, timeouts=options.timeouts,
+            retry=dataclasses.replace(options.retry, attempts=1), read_only=options.read_only,
+            also_secret=secrets,
+        )  # fmt: skip
+        try:
+            client.connect()
+            own = self_device(client.get(DEVICE_COLLECTION))
+            if own is None or own.get("name") != name:
+                raise IdentityError(
+                    f"{client.host}:{client.port} answers as {own and own.get('name')}, not {name}"
+                )
+        except F5EcmpError as exc:
+            client.close()
+            unreachable[name] = str(exc)
+            continue
+        out[name] = client
+    return out

@@ -8,7 +8,7 @@ device and supplies the CA that signed the simulated devices' certificates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +32,9 @@ class Endpoint:
 class Endpoints:
     devices: dict[str, Endpoint]
     ca_bundle: str | None = None
+    # Devices the file names that the playbook does not: used only to reach a device that is
+    # leaving the cluster (a member the playbook dropped), never otherwise.
+    others: dict[str, Endpoint] = field(default_factory=dict)
 
 
 def from_playbook(pb: Playbook) -> Endpoints:
@@ -52,18 +55,27 @@ def load(path: Path, pb: Playbook) -> Endpoints:
         url = data["devices"].get(device.name)
         if url is None:
             raise EndpointsError(f"{path}: no endpoint for {device.name}")
-        parts = urlsplit(str(url))
-        try:
-            port = parts.port or 443
-        except ValueError:
-            port = 0
-        if parts.scheme != "https" or not parts.hostname or not 0 < port < 65536:
-            raise EndpointsError(f"{path}: {device.name}: '{url}' is not an https://host:port URL")
-        devices[device.name] = Endpoint(parts.hostname, port)
+        devices[device.name] = _endpoint(path, device.name, url)
+    others = {
+        str(name): _endpoint(path, str(name), url)
+        for name, url in data["devices"].items()
+        if str(name) not in devices
+    }
     ca = data.get("ca_bundle")
     if ca is not None:
         ca_path = Path(str(ca))
         if not ca_path.is_absolute():
             ca_path = path.parent / ca_path
         ca = str(ca_path)
-    return Endpoints(devices, ca)
+    return Endpoints(devices, ca, others)
+
+
+def _endpoint(path: Path, name: str, url: object) -> Endpoint:
+    parts = urlsplit(str(url))
+    try:
+        port = parts.port or 443
+    except ValueError:
+        port = 0
+    if parts.scheme != "https" or not parts.hostname or not 0 < port < 65536:
+        raise EndpointsError(f"{path}: {name}: '{url}' is not an https://host:port URL")
+    return Endpoint(parts.hostname, port)

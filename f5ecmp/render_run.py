@@ -14,6 +14,7 @@ from rich.text import Text
 from f5ecmp.bigip.cluster import ClusterState
 from f5ecmp.client import Client
 from f5ecmp.journal import Run
+from f5ecmp.router import RouterChanges
 from f5ecmp.runner import (
     ChangeSent,
     Event,
@@ -25,6 +26,7 @@ from f5ecmp.runner import (
     StepStarted,
     count_requests,
 )
+from f5ecmp.steps import STEPS
 
 _STYLE = {"+": "green", "~": "yellow", "-": "red", "!": "cyan"}
 
@@ -87,7 +89,7 @@ class EventPrinter:
         line: Text | None = None
         match event:
             case StepStarted(step=step, number=number, device=device):
-                line = Text(f" step {number}/12 {step} on {device}")
+                line = Text(f" step {number}/{len(STEPS)} {step} on {device}")
             case ChangeSent(device=device, summary=summary):
                 line = Text(f"   {device}: {summary}")
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
@@ -101,7 +103,7 @@ class EventPrinter:
 
 
 class LiveDisplay:
-    """On a terminal: one panel, redrawn as events arrive — step n/12, each device's state,
+    """On a terminal: one panel, redrawn as events arrive — step n of all, each device's state,
     retries as they happen, elapsed time. Use as a context manager around the run."""
 
     def __init__(
@@ -126,7 +128,7 @@ class LiveDisplay:
     def __call__(self, event: Event) -> None:
         match event:
             case StepStarted(step=step, number=number, device=device):
-                self.step = f"step {number}/12 {step}"
+                self.step = f"step {number}/{len(STEPS)} {step}"
                 self.states[device] = f"{step}: reading"
             case ChangeSent(step=step, device=device, summary=summary):
                 self.states[device] = f"{step}: {summary}"
@@ -279,3 +281,46 @@ def print_health(console: Console, health: ClusterState) -> None:
         console.print(Text("Unhealthy:", style="bold red"))
         for problem in health.problems:
             console.print(f"  - {problem}")
+
+
+def router_json(changes: RouterChanges | None) -> dict[str, Any] | None:
+    if changes is None:
+        return None
+    return {
+        "platform": changes.options.platform,
+        "added": [hop.as_dict() for hop in changes.added],
+        "removed": [hop.as_dict() for hop in changes.removed],
+        "add": list(changes.add),
+        "remove": list(changes.remove),
+    }
+
+
+def print_router(console: Console, changes: RouterChanges | None, *, applied: bool) -> None:
+    """The upstream router's half of a rollout that adds or removes a device (or changes a
+    floating external self IP): on scale-out, add the route once apply has verified the new
+    device; on scale-in, remove it before apply takes the device out (drain first)."""
+    if changes is None:
+        return
+    platform = changes.options.platform
+    console.print(
+        Text(f"Upstream router ({platform}): this rollout changes the route to "
+             f"{changes.new.prefix}.", style="bold")
+    )  # fmt: skip
+    if changes.remove:
+        head = (
+            "Remove from the router, if not done before this apply:"
+            if applied
+            else "Before apply, remove from the router (drain the leaving devices first):"
+        )
+        console.print(head)
+        for line in changes.remove:
+            console.print(Text(f"  {line}"))
+    if changes.add:
+        head = (
+            "Now add to the router (apply has verified the new devices):"
+            if applied
+            else "After apply has verified the new devices, add to the router:"
+        )
+        console.print(head)
+        for line in changes.add:
+            console.print(Text(f"  {line}"))

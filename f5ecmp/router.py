@@ -17,6 +17,7 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from f5ecmp.bigip.normalize import interface, items, short_name
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
 from f5ecmp.playbook.model import ROUTER_PLATFORMS, RouterPlatform, parse_route_prefix
@@ -272,3 +273,34 @@ def _check_family(route: EcmpRoute, options: RouterOptions) -> None:
         raise RouterConfigError(
             "--bfd is written for IPv4 routes only; leave it out for an IPv6 virtual address"
         )
+
+
+def cluster_route(pb: Playbook, selfs: Any) -> EcmpRoute:
+    """The route as the cluster stands: every floating self IP on the external VLAN (the
+    first device's ``net/self``), whatever the playbook says — the next hops the upstream
+    router has now, when it was set up from an earlier playbook."""
+    external = pb.vlans.by_role()["external"].name
+    owners = {d.traffic_group.name: d.name for d in pb.devices}
+    hops = []
+    for item in items(selfs):
+        group = short_name(item.get("trafficGroup"))
+        if group in (None, "traffic-group-local-only") or short_name(item.get("vlan")) != external:
+            continue
+        address = interface(item.get("address"))
+        if address is None:
+            continue
+        owner = owners.get(str(group), "a device the playbook drops")
+        hops.append(NextHop(address.ip, owner, str(group)))
+    new = ecmp_route(pb)
+    return EcmpRoute(pb.cluster, new.prefix, new.virtual_address, tuple(hops))
+
+
+def rollout_router_changes(pb: Playbook, selfs: Any) -> RouterChanges | None:
+    """What the upstream router must change for this rollout (the playbook's platform, else
+    FRR), or None when its next hops stay the same (or the options cannot make a route)."""
+    try:
+        options = resolve_options(pb)
+        changes = router_changes(cluster_route(pb, selfs), ecmp_route(pb), options)
+    except RouterConfigError:
+        return None
+    return None if changes.empty else changes

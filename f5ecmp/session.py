@@ -19,7 +19,14 @@ from f5ecmp import endpoints as eps
 from f5ecmp.bigip.api import DEVICE_COLLECTION
 from f5ecmp.bigip.waits import Waiter
 from f5ecmp.client import Client, RetryPolicy, Timeouts
-from f5ecmp.connect import DeviceInfo, Options, check_identity, close_all, open_clients
+from f5ecmp.connect import (
+    DeviceInfo,
+    Options,
+    check_identity,
+    close_all,
+    open_clients,
+    open_leaving,
+)
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
 from f5ecmp.steps.base import Context
@@ -55,6 +62,9 @@ class Session:
     unreachable: dict[str, str] = field(default_factory=dict)  # best effort: name → why
 
     kind: str = "devices"  # "devices", "endpoints" (an endpoints file) or "rehearsal"
+    # Devices the first device trusts that the playbook dropped, and could not be reached
+    # (a dead unit being replaced): name → why. Those reached are among ``clients``.
+    leaving_unreachable: dict[str, str] = field(default_factory=dict)
 
     def context(self, waiter: Waiter | None = None) -> Context:
         """A step context for this session, with what the identity guard already read."""
@@ -138,6 +148,12 @@ def open_session(
         )  # fmt: skip
         stack.callback(close_all, clients)
         devices = check_identity(pb, clients) if not unreachable else {}
+        leaving_unreachable: dict[str, str] = {}
+        if devices and not settings.best_effort:
+            authority = devices[pb.authority.name].devices
+            others = open_leaving(pb, clients[pb.authority.name], authority, endpoints,
+                                  credentials, options, leaving_unreachable)  # fmt: skip
+            clients.update(others)
         kind = (
             "rehearsal"
             if settings.simulate
@@ -145,7 +161,9 @@ def open_session(
             if settings.endpoints_file is not None
             else "devices"
         )
-        yield Session(pb, clients, credentials, devices, simulator, unreachable, kind)
+        yield Session(
+            pb, clients, credentials, devices, simulator, unreachable, kind, leaving_unreachable
+        )
 
 
 def _from_urls(urls: Mapping[str, str], ca_bundle: str) -> eps.Endpoints:

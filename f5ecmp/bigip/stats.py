@@ -60,6 +60,24 @@ class SyncStatus:
         """The group's own status from its detail line, else the device-wide one."""
         return self.group_status(group) or self.status
 
+    def disconnected(self) -> list[str]:
+        """The peers the device reports disconnected (``NAME: disconnected`` detail lines)."""
+        return [
+            line.split(":", 1)[0].strip()
+            for line in self.details
+            if ":" in line and line.split(":", 1)[1].strip().startswith("disconnected")
+        ]
+
+    def state_for(self, group: str, ours: set[str]) -> str:
+        """The group's status, counting a ``Disconnected`` caused only by devices outside
+        ``ours`` (a dead unit the playbook dropped, still a member until it is removed) as
+        ``In Sync``: the devices f5ecmp manages are what it waits for."""
+        state = self.group_state(group)
+        gone = self.disconnected()
+        if state == "Disconnected" and gone and not set(gone) & ours:
+            return "In Sync"
+        return state
+
     def recommended_for(self, group: str) -> str | None:
         """The device BIG-IP recommends syncing to ``group``, if it recommends one."""
         for line in self.details:

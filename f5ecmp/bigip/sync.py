@@ -66,7 +66,8 @@ def wait_in_sync(pb: Playbook, clients: Mapping[str, DeviceApi], waiter: Waiter)
 
     def probe() -> tuple[bool, str]:
         seen = read_sync_status(clients, names)
-        states = {name: found.group_state(group) for name, found in seen.items()}
+        ours = set(names)
+        states = {name: found.state_for(group, ours) for name, found in seen.items()}
         if all(state == "In Sync" for state in states.values()):
             return True, "In Sync everywhere"
         check_direction(pb, seen)

@@ -384,7 +384,7 @@ class Router(Spec):
 StepRetries = Annotated[int, in_range(0, 10, "step retries")]
 StepId = Literal[
     "vlans", "static_selfs", "ntp", "trust", "connectivity", "device_group", "pool",
-    "virtual_server", "spanning", "traffic_groups", "floating_selfs", "sync",
+    "virtual_server", "spanning", "traffic_groups", "floating_selfs", "decommission", "sync",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""The guide's twelve steps, one module each, in the guide's order (``STEPS``).
+"""The guide's twelve steps, one module each, in the guide's order (``STEPS``), with the
+removal of a device the playbook dropped before the final sync.
 
 | # | module | guide section |
 |---|---|---|
@@ -13,13 +14,15 @@
 | 9 | ``spanning`` | Enabling the virtual address to span all devices |
 | 10 | ``traffic_groups`` | Creating traffic groups for failover |
 | 11 | ``floating_selfs`` | Creating floating self IP addresses |
-| 12 | ``sync`` | Syncing the BIG-IP configuration to the device group |
+| 12 | ``decommission`` | (day 2) removing a device the playbook dropped |
+| 13 | ``sync`` | Syncing the BIG-IP configuration to the device group |
 """
 
 from __future__ import annotations
 
 from f5ecmp.steps import (
     connectivity,
+    decommission,
     device_group,
     floating_selfs,
     ntp,
@@ -46,6 +49,7 @@ STEPS: tuple[AnyStep, ...] = (
     spanning.STEP,
     traffic_groups.STEP,
     floating_selfs.STEP,
+    decommission.STEP,
     sync.STEP,
 )
 STEP_IDS = tuple(step.id for step in STEPS)

@@ -108,8 +108,9 @@ def not_established(facts: Facts, pb: Playbook) -> list[str]:
             missing = ", ".join(sorted(names - seen))
             problems.append(f"{name} sees device group {pb.device_group.name} without {missing}")
     group = pb.device_group.name
+    ours = {d.name for d in pb.devices}
     for name, status in facts.sync.items():
-        state = status.group_state(group)
+        state = status.state_for(group, ours)
         if state == "In Sync":
             continue
         if state == "Changes Pending" and status.recommended_for(group) == pb.authority.name:

@@ -1,4 +1,4 @@
-"""Step 12, ``sync`` — guide: "Syncing the BIG-IP configuration to the device group" and
+"""Step 13, ``sync`` — guide: "Syncing the BIG-IP configuration to the device group" and
 "Configuration Result" (first device → all).
 
 The first device syncs its configuration to the group when anything config sync carries
@@ -69,7 +69,8 @@ def diff(facts: Facts, target: Target) -> list[Change]:
     pb = target.playbook
     group = pb.device_group.name
     changes: list[Change] = []
-    in_sync = all(s.group_state(group) == "In Sync" for s in facts.seen.values())
+    ours = {d.name for d in pb.devices}
+    in_sync = all(s.state_for(group, ours) == "In Sync" for s in facts.seen.values())
     if facts.synced_objects_changed or not in_sync:
         check_direction(pb, facts.seen)
         changes.append(sync_command(pb, settle_after=True))
@@ -110,6 +111,6 @@ def converged(ctx: Context, _device: Device) -> list[str]:
 
 
 STEP = Step(
-    12, STEP_ID, "Syncing the BIG-IP configuration to the device group", "first",
+    13, STEP_ID, "Syncing the BIG-IP configuration to the device group", "first",
     read, diff, settle, converged,
 )  # fmt: skip

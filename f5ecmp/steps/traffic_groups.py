@@ -17,7 +17,7 @@ from f5ecmp.bigip.changes import Change, FieldChange, modify
 from f5ecmp.bigip.normalize import flag, integer, items, mac, short_name, uri_name
 from f5ecmp.bigip.stats import TG_STATS_PATH, traffic_group_states
 from f5ecmp.playbook.model import Device, Playbook
-from f5ecmp.steps.base import Context, Step, Target
+from f5ecmp.steps.base import Context, Step, StepConflict, Target
 
 TG_COLLECTION = "/mgmt/tm/cm/traffic-group"
 
@@ -96,9 +96,30 @@ def _diff_groups(current: Groups, target: Target) -> list[Change]:
             if key not in ("name", "partition") and comparable.get(key) != value
         ]
         if fields:
+            _refuse_taking_from_a_leaving_device(pb, device.traffic_group.name, comparable, want)
             path = f"{TG_COLLECTION}/{uri_name(device.traffic_group.name)}"
             changes.append(modify(path, f"traffic group {device.traffic_group.name}", fields))
     return changes
+
+
+def _refuse_taking_from_a_leaving_device(
+    pb: Playbook, group: str, have: dict[str, Any], want: dict[str, Any]
+) -> None:
+    """A removal never moves the remaining devices' traffic: a group the playbook gives to
+    another device while the device heading it leaves the playbook is refused, with the two
+    applies that do it deliberately."""
+    order = have.get("haOrder") or []
+    head = str(short_name(order[0])) if order else None
+    named = {d.name for d in pb.devices}
+    if head is None or head in named or short_name(want["haOrder"][0]) == head:
+        return
+    raise StepConflict(
+        f"{head}, which the playbook drops, runs {group}; giving {group} to another device "
+        "would move live traffic, which removing a device never does. Remove it in two "
+        f"applies: first keep {head} in the playbook, not as the first device, with a traffic "
+        f"group of its own, and give {group} to the device it should run on (that apply moves "
+        f"the groups, and its plan says so); then drop {head} from the playbook"
+    )
 
 
 def with_moves(changes: list[Change], active: dict[str, list[str]]) -> list[Change]:

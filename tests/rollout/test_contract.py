@@ -108,7 +108,11 @@ def assert_plan_is_what_apply_sends(served: Served) -> int:
 
 
 def test_a_fresh_clusters_plan_counts_the_writes_apply_makes(served: Served) -> None:
+    router = plan_json(served)["router"]
+    assert router["add"] == [f"ip route 30.1.1.10/32 20.1.1.{n}" for n in (2, 3, 4)]
+    assert router["remove"] == []
     assert assert_plan_is_what_apply_sends(served) > 40
+    assert plan_json(served)["router"] is None  # nothing left for the router either
 
 
 def _send(served: Served, method: str, device: str, path: str, body: Any = None) -> None:
