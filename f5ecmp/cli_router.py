@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
-from f5ecmp.errors import F5EcmpError, PlaybookError
-from f5ecmp.playbook import Playbook, load_playbook
-from f5ecmp.render import error_console, print_error, print_issues
+from f5ecmp.cli_run import load_or_exit
+from f5ecmp.errors import F5EcmpError
+from f5ecmp.render import error_console, print_error
 from f5ecmp.render_router import router_changes_text, router_config_text
 from f5ecmp.router import ecmp_route, resolve_options, router_changes, router_config
 
@@ -25,14 +24,6 @@ class Platform(StrEnum):
     junos = "junos"
     eos = "eos"
     linux = "linux"
-
-
-def _load(path: Path, errors: Console) -> Playbook:
-    try:
-        return load_playbook(path)
-    except PlaybookError as exc:
-        print_issues(errors, exc.issues)
-        raise typer.Exit(1) from None
 
 
 def router_config_command(
@@ -48,8 +39,8 @@ def router_config_command(
     """Print the upstream router's ECMP route to the virtual address, one next hop per device's
     floating external self IP, in the platform's own syntax. Reads only the playbook."""
     errors = error_console()
-    pb = _load(playbook, errors)
-    previous = _load(old, errors) if old is not None else None
+    pb = load_or_exit(playbook, errors)
+    previous = load_or_exit(old, errors) if old is not None else None
     chosen = platform.value if platform is not None else None
     try:
         options = resolve_options(pb, chosen, interface, bfd, resilient)

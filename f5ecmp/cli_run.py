@@ -93,7 +93,8 @@ StateDir = Annotated[
 ]
 
 
-def _load(path: Path, errors: Console) -> Playbook:
+def load_or_exit(path: Path, errors: Console) -> Playbook:
+    """The playbook, or its problems printed and exit 1."""
     try:
         return load_playbook(path)
     except PlaybookError as exc:
@@ -181,7 +182,7 @@ def _session(pb: Playbook, settings: Settings, errors: Console) -> Iterator[Sess
 def run_plan(options: PlanOptions) -> None:
     """``plan`` and ``apply --dry-run``: one code path."""
     out, errors = output_console(), error_console()
-    pb = _load(options.playbook, errors)
+    pb = load_or_exit(options.playbook, errors)
     settings = options.connect.settings(read_only=True)
     _notes(errors, settings, pb)
     with _session(pb, settings, errors) as session:
@@ -273,7 +274,7 @@ def apply(
 
 def run_apply(options: ApplyOptions) -> None:
     out, errors = output_console(), error_console()
-    pb = _load(options.playbook, errors)
+    pb = load_or_exit(options.playbook, errors)
     if not options.yes and not sys.stdin.isatty():
         print_error(errors, "not on a terminal, so cannot ask for confirmation: pass --yes")
         raise typer.Exit(1)
@@ -407,7 +408,7 @@ def _stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
 def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt = False) -> None:
     """List the runs of this playbook's cluster and where each stopped."""
     out, errors = output_console(), error_console()
-    pb = _load(playbook, errors)
+    pb = load_or_exit(playbook, errors)
     states = _state_dir(playbook, state_dir)
     runs = list_runs(states, pb.cluster)
     if as_json:
@@ -431,7 +432,7 @@ def status(
     """Show sync and failover state, where each traffic group runs, and the virtual address;
     exit 1 when anything is unhealthy."""
     out, errors = output_console(), error_console()
-    pb = _load(playbook, errors)
+    pb = load_or_exit(playbook, errors)
     connect = ConnectOptions(
         simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
         connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
