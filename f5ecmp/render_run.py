@@ -16,6 +16,7 @@ from f5ecmp.client import Client
 from f5ecmp.journal import Run
 from f5ecmp.router import RouterChanges
 from f5ecmp.runner import (
+    ChangeNotNeeded,
     ChangeSent,
     Event,
     RunResult,
@@ -92,6 +93,8 @@ class EventPrinter:
                 line = Text(f" step {number}/{len(STEPS)} {step} on {device}")
             case ChangeSent(device=device, summary=summary):
                 line = Text(f"   {device}: {summary}")
+            case ChangeNotNeeded(device=device, summary=summary):
+                line = Text(f"   {device}: not needed any more: {summary}", style="dim")
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
                 line = Text(f"   retry {attempt} of {step} on {device}: {reason}", style="yellow")
             case StepFailed(step=step, device=device, error=error):
@@ -132,6 +135,8 @@ class LiveDisplay:
                 self.states[device] = f"{step}: reading"
             case ChangeSent(step=step, device=device, summary=summary):
                 self.states[device] = f"{step}: {summary}"
+            case ChangeNotNeeded(step=step, device=device):
+                self.states[device] = f"{step}: a change was not needed any more"
             case StepDone(step=step, device=device, changes=changes):
                 self.states[device] = f"{step}: done ({changes} change(s))"
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):

@@ -68,6 +68,15 @@ class ChangeSent:
 
 
 @dataclass(frozen=True)
+class ChangeNotNeeded:
+    """A conditional change the device no longer needed when its turn came."""
+
+    step: str
+    device: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class StepDone:
     step: str
     number: int
@@ -91,7 +100,7 @@ class StepFailed:
     error: str
 
 
-Event = StepStarted | ChangeSent | StepDone | StepRetried | StepFailed
+Event = StepStarted | ChangeSent | ChangeNotNeeded | StepDone | StepRetried | StepFailed
 
 
 @dataclass
@@ -281,7 +290,11 @@ class Runner:
         for change in changes:
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {change.summary}")
-            self._emit(ChangeSent(step.id, change.device or device.name, change.summary))
+            target = change.device or device.name
+            if change.conditional and not step.still_needed(ctx, device, change):
+                self._emit(ChangeNotNeeded(step.id, target, change.summary))
+                continue
+            self._emit(ChangeSent(step.id, target, change.summary))
             if self._send(step, device, change):
                 applied.append(change)
             if change.settle_after:

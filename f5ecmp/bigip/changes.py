@@ -40,6 +40,9 @@ class Change:
     device: str | None = None  # None: the device the step runs on
     # Wait for the step's settle before the next change (a config sync before the saves).
     settle_after: bool = False
+    # Sent only if the step, asked right before, says it is still needed (placing a new
+    # traffic group that auto failback may already have brought home).
+    conditional: bool = False
 
     @property
     def symbol(self) -> str:
@@ -71,6 +74,8 @@ class Change:
         }
         if self.device is not None:
             out["device"] = self.device
+        if self.conditional:
+            out["conditional"] = True
         if self.body is not None:
             out["body"] = redact(self.body)
         if self.fields:

@@ -86,6 +86,10 @@ def _nothing_more(_ctx: Context, _device: Device) -> list[str]:
     return []
 
 
+def _always(_ctx: Context, _device: Device, _change: Change) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Step(Generic[F]):
     """One section of the guide. ``read`` gathers the facts (GETs only), ``diff`` is pure,
@@ -101,7 +105,9 @@ class Step(Generic[F]):
     diff: Callable[[F, Target], list[Change]]
     settle: Callable[[Context, Device], list[Change]] = _no_settle
     converged: Callable[[Context, Device], list[str]] = _nothing_more
-    synced: bool = False  # its objects travel with config sync (step 12 must sync them)
+    synced: bool = False  # its objects travel with config sync (the last step syncs them)
+    # For a conditional change, asked right before sending it: is it still needed?
+    still_needed: Callable[[Context, Device, Change], bool] = _always
 
     def plan(self, ctx: Context, device: Device) -> list[Change]:
         """Read and diff: the changes this step still needs on ``device``."""

@@ -6,6 +6,12 @@ changed in this run (steps 7 to 11, unless the group syncs automatically) or whe
 not In Sync; BIG-IP's own recommendation is checked first, so a peer changed behind this
 rollout's back is never overwritten. Then every device saves its configuration, whenever this
 run changed anything (or the run it resumes changed devices without getting this far).
+A traffic group this run gave a start (created it, or created its floating self IPs) that is
+still on the first device, where BIG-IP starts a new group, is placed on its own device with
+F5's own command (``run sys failover standby traffic-group X`` on the first device: the
+group goes to the next device of its HA order, its home) instead of waiting out its
+auto-failback time; the command is sent only if auto failback has not done it by then. A
+group that already carried traffic is never moved: the final check waits for auto failback.
 
 Converged — the guide's result, read from every device directly: the group In Sync and every
 device ACTIVE, every floating self IP on every device in its device's traffic group, the
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 
 from f5ecmp.bigip.changes import Change, command
 from f5ecmp.bigip.cluster import read_cluster, read_groups
-from f5ecmp.bigip.stats import SyncStatus
+from f5ecmp.bigip.stats import TG_STATS_PATH, SyncStatus, traffic_group_states
 from f5ecmp.bigip.sync import (
     CM_PATH,
     check_direction,
@@ -28,11 +34,12 @@ from f5ecmp.bigip.sync import (
     wait_in_sync,
 )
 from f5ecmp.bigip.waits import WaitTimeout
-from f5ecmp.playbook.model import Device
+from f5ecmp.playbook.model import FLOATING_ROLES, Device
 from f5ecmp.steps.base import Context, Step, Target
 
 STEP_ID = "sync"
 SAVE_PATH = "/mgmt/tm/sys/config"
+FAILOVER_PATH = "/mgmt/tm/sys/failover"
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class Facts:
     seen: dict[str, SyncStatus]  # every device's sync status
     synced_objects_changed: bool  # this run changed what config sync carries
     anything_changed: bool  # this run changed anything (or left changes unsaved before)
+    # Traffic groups to place on their own device (group → that device): new in this run,
+    # or carrying no floating self IP before it, and not known to be there already.
+    place: tuple[tuple[str, str], ...] = ()
 
 
 def save_change(device: str) -> Change:
@@ -62,7 +72,45 @@ def read(ctx: Context, device: Device) -> Facts:
     anything = (ctx.unsaved or any(ctx.changed.values())) and not any(
         c.path == SAVE_PATH for c in here
     )
-    return Facts(read_sync_status(ctx.clients, [d.name for d in pb.devices]), synced, anything)
+    seen = read_sync_status(ctx.clients, [d.name for d in pb.devices])
+    return Facts(seen, synced, anything, _to_place(ctx, device))
+
+
+def _to_place(ctx: Context, authority: Device) -> tuple[tuple[str, str], ...]:
+    """The groups this run gave a start: created by it, or whose floating self IPs it
+    created (so no traffic ran through them before). A new group goes active on the device
+    that created it, the first device, and would reach its own device only after its
+    auto-failback time (60 s by default); ones already at home are left out."""
+    pb = ctx.playbook
+    created = {
+        str((c.body or {}).get("name"))
+        for c in ctx.changed.get("traffic_groups", [])
+        if c.action == "create"
+    }
+    new_selfs = {
+        str((c.body or {}).get("name"))
+        for c in ctx.changed.get("floating_selfs", [])
+        if c.action == "create"
+    }
+    fresh = {
+        d.traffic_group.name
+        for d in pb.devices
+        if all(d.floating_self_name(role) in new_selfs for role in FLOATING_ROLES)
+    }
+    homes = {d.traffic_group.name: pb.ha_order(d)[0] for d in pb.devices}
+    candidates = [g for g in homes if (g in created or g in fresh) and homes[g] != authority.name]
+    if not candidates:
+        return ()
+    active = traffic_group_states(ctx.client(authority).get(TG_STATS_PATH))
+    return tuple((g, homes[g]) for g in candidates if active.get(g, {}).get(homes[g]) != "active")
+
+
+def still_needed(ctx: Context, authority: Device, change: Change) -> bool:
+    """Place a group only while it is still on the device the command goes to: auto
+    failback may have brought it home already (the command would then move it away)."""
+    group = str((change.body or {}).get("traffic-group"))
+    states = traffic_group_states(ctx.client(authority).get(TG_STATS_PATH)).get(group, {})
+    return [d for d, s in states.items() if s == "active"] == [change.device]
 
 
 def diff(facts: Facts, target: Target) -> list[Change]:
@@ -74,6 +122,15 @@ def diff(facts: Facts, target: Target) -> list[Change]:
     if facts.synced_objects_changed or not in_sync:
         check_direction(pb, facts.seen)
         changes.append(sync_command(pb, settle_after=True))
+    authority = pb.authority.name
+    for group, home in facts.place:
+        body = {"command": "run", "standby": True, "traffic-group": group}
+        changes.append(command(
+            FAILOVER_PATH, body,
+            f"place {group} on {home}: standby on {authority}, where a new traffic group "
+            "starts (only if auto failback has not brought it there by then)",
+            device=authority, conditional=True,
+        ))  # fmt: skip
     if changes or facts.anything_changed:
         changes.extend(save_change(d.name) for d in pb.devices)
     return changes
@@ -112,5 +169,5 @@ def converged(ctx: Context, _device: Device) -> list[str]:
 
 STEP = Step(
     13, STEP_ID, "Syncing the BIG-IP configuration to the device group", "first",
-    read, diff, settle, converged,
+    read, diff, settle, converged, still_needed=still_needed,
 )  # fmt: skip

@@ -12,7 +12,7 @@ from f5ecmp.bigip.normalize import items
 from f5ecmp.journal import list_runs
 from f5ecmp.playbook import load_playbook
 from f5ecmp.rollout import NothingToResume
-from f5ecmp.runner import ChangeSent, Event, StepStarted
+from f5ecmp.runner import ChangeNotNeeded, ChangeSent, Event, StepStarted
 from tests.rollout.conftest import Rig
 from tests.rollout.guide_state import assert_guide_state
 
@@ -199,3 +199,20 @@ def test_a_drifted_self_ip_address_is_replaced_in_one_transaction(rig: Rig) -> N
     assert rig.apply().ok
     fixed = rig.get(NAMES[1], "/mgmt/tm/net/self/~Common~ext_static_self_bigip-b")
     assert fixed["address"] == "20.1.1.7/24"
+
+
+def test_a_placement_auto_failback_already_made_is_reported_not_sent(rig: Rig) -> None:
+    """With the simulator's instant failback, new groups are home before their turn comes:
+    the conditional placements in the plan are then skipped, and said so."""
+    planned = [c for r in rig.plan() for c in r.changes]
+    placements = [c for c in planned if c.conditional]
+    assert [(c.body or {})["traffic-group"] for c in placements] == [
+        "traffic-group-2",
+        "traffic-group-3",
+    ]
+    events: list[Event] = []
+    before = rig.writes()
+    assert rig.apply(on_event=events.append).ok
+    skipped = [e for e in events if isinstance(e, ChangeNotNeeded)]
+    assert len(skipped) == 2
+    assert rig.writes() - before == sum(c.requests for c in planned) - 2

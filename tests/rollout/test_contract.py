@@ -51,9 +51,11 @@ class Served:
 
 def _serve(tmp_path: Path, label: str) -> Iterator[Served]:
     pb = load_playbook(SEED)
+    # Trust, sync and failover at once, but auto failback as slow as a device's (60 s): a new
+    # traffic group is then always placed by apply, as the plan says, rather than by a race.
     cluster = Cluster.from_devices(
         pb.devices, credentials=(CREDENTIALS["F5_USER"], CREDENTIALS["F5_PASSWORD"]),
-        timing=Timing.instant(),
+        timing=Timing(0.0, 0.0, 0.0, 1.0),
     )  # fmt: skip
     with serve(cluster, ephemeral_ports=True) as sim:
         eps = write_endpoints_file(sim.endpoints, tmp_path / f"{label}-eps.yaml")

@@ -87,3 +87,58 @@ def test_a_rerun_does_not_sync_or_save_again_for_what_it_already_did() -> None:
     assert [c.path for c in first] == ["/mgmt/tm/cm"] + ["/mgmt/tm/sys/config"] * 3
     ctx.sent[("sync", PB.authority.name)] = list[Change](first)
     assert sync.STEP.plan(ctx, PB.authority) == []
+
+
+def _creates(*groups: str) -> list[Change]:
+    return [
+        Change("create", "POST", "/mgmt/tm/cm/traffic-group", {"name": g}, f"create {g}")
+        for g in groups
+    ]
+
+
+def test_new_traffic_groups_on_the_first_device_are_placed_on_their_own_devices() -> None:
+    ctx = context(Cluster(polls=10_000))  # every group still on bigip-a, where new ones start
+    ctx.changed["traffic_groups"] = _creates("traffic-group-2", "traffic-group-3")
+    ctx.synced_changed = True
+    changes = sync.STEP.plan(ctx, PB.authority)
+    placed = [c for c in changes if c.path == "/mgmt/tm/sys/failover"]
+    assert [(c.body, c.device, c.conditional) for c in placed] == [
+        ({"command": "run", "standby": True, "traffic-group": "traffic-group-2"}, NAMES[0], True),
+        ({"command": "run", "standby": True, "traffic-group": "traffic-group-3"}, NAMES[0], True),
+    ]
+    assert [c.path for c in changes] == (
+        ["/mgmt/tm/cm"] + ["/mgmt/tm/sys/failover"] * 2 + ["/mgmt/tm/sys/config"] * 3
+    )
+    # asked right before sending: still on bigip-a, so still needed
+    assert sync.still_needed(ctx, PB.authority, placed[0])
+
+
+def test_a_placement_auto_failback_already_did_is_not_sent() -> None:
+    ctx = context(Cluster(polls=0))  # auto failback has brought every group home
+    ctx.changed["traffic_groups"] = _creates("traffic-group-2")
+    placed = Change("command", "POST", "/mgmt/tm/sys/failover",
+                    {"command": "run", "standby": True, "traffic-group": "traffic-group-2"},
+                    device=NAMES[0], conditional=True)  # fmt: skip
+    assert not sync.still_needed(ctx, PB.authority, placed)
+    assert not [c for c in sync.STEP.plan(ctx, PB.authority) if c.path == "/mgmt/tm/sys/failover"]
+
+
+def test_a_group_that_carried_traffic_before_this_run_is_never_placed() -> None:
+    """Away from home but not new (no create, floating self IPs not made by this run): the
+    final check waits for auto failback instead of moving live traffic."""
+    ctx = context(Cluster(polls=10_000))
+    ctx.changed["pool"] = [Change("modify", "PATCH", "/mgmt/tm/ltm/pool/~Common~app_pool", {}, "x")]
+    ctx.synced_changed = True
+    assert not [c for c in sync.STEP.plan(ctx, PB.authority) if c.path == "/mgmt/tm/sys/failover"]
+
+
+def test_groups_whose_floating_self_ips_this_run_created_are_placed_too() -> None:
+    """A resumed run: the groups exist from the run before, but nothing ran through them."""
+    ctx = context(Cluster(polls=10_000))
+    ctx.changed["floating_selfs"] = [
+        Change("create", "POST", "/mgmt/tm/net/self", {"name": d.floating_self_name(role)}, "x")
+        for d in PB.devices[1:2]
+        for role in ("external", "internal")
+    ]
+    placed = [c for c in sync.STEP.plan(ctx, PB.authority) if c.path == "/mgmt/tm/sys/failover"]
+    assert [(c.body or {})["traffic-group"] for c in placed] == ["traffic-group-2"]
