@@ -20,6 +20,7 @@ from f5ecmp.bigip.selfips import SELF_COLLECTION
 from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.errors import F5EcmpError, PlaybookError
 from f5ecmp.journal import cluster_lock, list_runs
+from f5ecmp.journal import hints as journal_hints
 from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.render import error_console, output_console, print_error, print_issues
 from f5ecmp.render_run import (
@@ -34,7 +35,7 @@ from f5ecmp.render_run import (
     result_json,
     router_json,
 )
-from f5ecmp.rollout import ResumePlan, Rollout, plan_resume
+from f5ecmp.rollout import ResumePlan, Rollout, plan_resume, use_hints
 from f5ecmp.router import RouterChanges, rollout_router_changes
 from f5ecmp.runner import Runner
 from f5ecmp.session import Session, Settings, open_session
@@ -169,9 +170,11 @@ def _notes(errors: Console, settings: Settings, pb: Playbook | None = None) -> N
 
 
 @contextmanager
-def _session(pb: Playbook, settings: Settings, errors: Console) -> Iterator[Session]:
+def _session(
+    pb: Playbook, settings: Settings, errors: Console, leaving_hint: frozenset[str] = frozenset()
+) -> Iterator[Session]:
     try:
-        with open_session(pb, settings) as session:
+        with open_session(pb, settings, leaving_hint=leaving_hint) as session:
             yield session
     except F5EcmpError as exc:
         for line in str(exc).splitlines():
@@ -185,14 +188,14 @@ def run_plan(options: PlanOptions) -> None:
     pb = load_or_exit(options.playbook, errors)
     settings = options.connect.settings(read_only=True)
     _notes(errors, settings, pb)
-    with _session(pb, settings, errors) as session:
+    states = _state_dir(options.playbook, options.state_dir)
+    found = journal_hints(list_runs(states, pb.cluster))
+    with _session(pb, settings, errors, found.leaving) as session:
         try:
             context = session.context()
+            use_hints(context, found)  # what apply will do with them, the plan shows
             if options.resume:
-                states = _state_dir(options.playbook, options.state_dir)
-                resumed = plan_resume(states, pb, session.target())
-                context.unsaved = resumed.run.changed_devices and not resumed.run.finished_ok
-                _resume_notes(errors, resumed)
+                _resume_notes(errors, plan_resume(states, pb, session.target()))
             results = Runner(context).plan()
             router = _router_changes(session)
         except F5EcmpError as exc:
@@ -241,7 +244,7 @@ def apply(
     parallel: Annotated[int | None, typer.Option("--parallel", help="devices worked on at once (default: all)", min=1)] = None,
     step_retries: Annotated[int | None, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason (default: the playbook's step_retries, else 2)", min=0, max=10)] = None,
 ) -> None:  # fmt: skip
-    """Apply the guide's twelve steps to every device, verify, and journal the run."""
+    """Apply the guide's twelve steps to every device (and remove the devices the playbook dropped), verify, and journal the run."""
     connect = ConnectOptions(
         simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
         connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
@@ -323,7 +326,8 @@ def _apply_locked(
         if options.step_retries is not None
         else {**dict.fromkeys(STEP_IDS, 2), **{str(k): v for k, v in pb.step_retries.items()}}
     )
-    with _session(pb, settings, errors) as session:
+    found = journal_hints(list_runs(states, pb.cluster))
+    with _session(pb, settings, errors, found.leaving) as session:
         target = session.target()
         if options.resume:  # refuse other devices before showing or asking anything
             try:
@@ -338,7 +342,9 @@ def _apply_locked(
             print_error(errors, str(exc))
             raise typer.Exit(1) from None
         if not options.yes:
-            results = Runner(session.context()).plan()
+            preview = session.context()
+            use_hints(preview, found)  # the plan shown is what the run will send
+            results = Runner(preview).plan()
             print_plan(out, results, pb.cluster)
             print_router(out, router, applied=False)
             if not typer.confirm("Apply these changes?", default=False):

@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
-from f5ecmp.bigip.api import DEVICE_COLLECTION, self_device
+from f5ecmp.bigip.api import DEVICE_COLLECTION, Json, self_device
 from f5ecmp.bigip.membership import DEVICE_GROUPS_PATH, GROUPS_PARAMS, leaving, trusted_others
 from f5ecmp.bigip.normalize import items
 from f5ecmp.client import Client, RetryPolicy, Timeouts
@@ -36,7 +35,7 @@ class ConnectError(F5EcmpError):
 class DeviceInfo:
     name: str
     version: str
-    devices: Any = field(default=None, repr=False, compare=False)  # the cm/device answer
+    devices: Json = field(default=None, repr=False, compare=False)  # the cm/device answer
     base_mac: str = ""  # a stable identity of the box: survives renames and readdressing
     chassis_id: str = ""
 
@@ -135,11 +134,12 @@ def close_all(clients: Mapping[str, Client]) -> None:
 def open_leaving(
     pb: Playbook,
     authority: Client,
-    authority_devices: Any,
+    authority_devices: Json,
     endpoints: Endpoints,
     credentials: Mapping[str, tuple[str, str]],
     options: Options,
     unreachable: dict[str, str],
+    hint: frozenset[str] = frozenset(),
 ) -> dict[str, Client]:
     """Log into the devices the first device trusts that the playbook no longer names — the
     ones a scale-in removes — to take their traffic group off them and reset their trust.
@@ -149,7 +149,8 @@ def open_leaving(
     longer names theirs)."""
     if not trusted_others(pb, authority_devices):
         return {}  # the usual case: the trust domain is the playbook's devices
-    names = set(leaving(pb, authority_devices, authority.get(DEVICE_GROUPS_PATH, GROUPS_PARAMS)))
+    groups = authority.get(DEVICE_GROUPS_PATH, GROUPS_PARAMS)
+    names = set(leaving(pb, authority_devices, groups, hint))
     ports = {d.port for d in pb.devices}
     port = ports.pop() if len(ports) == 1 else 443
     user, password = credentials[pb.authority.name]

@@ -113,8 +113,12 @@ class Journal:
     def step_done(self, step: str, device: str, changes: list[dict[str, Any]]) -> None:
         self.write("step-done", step=step, device=device, changes=changes)
 
-    def step_failed(self, step: str, device: str, error: str) -> None:
-        self.write("step-failed", step=step, device=device, error=error)
+    def step_failed(
+        self, step: str, device: str, error: str, changes: list[dict[str, Any]] | None = None
+    ) -> None:
+        """A step that failed, with the changes it had sent before it did (they may be
+        unsaved on the devices)."""
+        self.write("step-failed", step=step, device=device, error=error, changes=changes or None)
 
     def finish(self, ok: bool, **fields: Any) -> None:
         self.write("run-end", ok=ok, **fields)
@@ -149,8 +153,9 @@ class Run:
 
     @property
     def changed_devices(self) -> bool:
-        """The run recorded changes made to devices."""
-        return any(r.get("changes") for r in self.records if r.get("type") == "step-done")
+        """The run recorded changes made to devices (by steps that finished or failed)."""
+        kinds = ("step-done", "step-failed")
+        return any(r.get("changes") for r in self.records if r.get("type") in kinds)
 
     @property
     def end(self) -> dict[str, Any] | None:
@@ -281,3 +286,31 @@ class ClusterLock:
 
 def cluster_lock(state_dir: Path, cluster: str) -> ClusterLock:
     return ClusterLock(cluster_dir(state_dir, cluster) / "lock")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the journals of a cluster suggest, to be checked on the devices: never a reason
+    to skip anything, only to do more (save again; look again at a device being removed)."""
+
+    unsaved: bool = False  # a run since the last one that ended well changed devices
+    leaving: frozenset[str] = frozenset()  # devices earlier runs began to decommission
+
+
+def hints(runs: list[Run]) -> Hints:
+    last_ok = max((i for i, r in enumerate(runs) if r.finished_ok), default=-1)
+    unsaved = any(r.changed_devices for r in runs[last_ok + 1 :])
+    leaving: set[str] = set()
+    for run in runs:
+        for record in run.records:
+            if record.get("step") != "decommission":
+                continue
+            for change in record.get("changes") or []:
+                if not isinstance(change, dict):
+                    continue
+                if change.get("device"):
+                    leaving.add(str(change["device"]))
+                path = str(change.get("path", ""))
+                if "/devices/~Common~" in path:
+                    leaving.add(path.rsplit("~", 1)[-1])
+    return Hints(unsaved, frozenset(leaving))

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from f5ecmp.errors import F5EcmpError
-from f5ecmp.journal import Journal, Run, cluster_lock, last_unfinished, list_runs
+from f5ecmp.journal import Hints, Journal, Run, cluster_lock, last_unfinished, list_runs
+from f5ecmp.journal import hints as journal_hints
 from f5ecmp.playbook.model import Playbook
 from f5ecmp.runner import Event, Runner, RunResult
 from f5ecmp.steps.base import Context
@@ -54,6 +55,14 @@ def playbook_fingerprint(pb: Playbook) -> str:
     return hashlib.sha256(pb.model_dump_json().encode()).hexdigest()
 
 
+def use_hints(context: Context, found: Hints) -> None:
+    """What the journals suggest, for the steps to check on the devices: the final saves
+    when an earlier run left changes unsaved; another look at devices a removal began on.
+    Hints only ever add work."""
+    context.unsaved = context.unsaved or found.unsaved
+    context.leaving_hint = context.leaving_hint | found.leaving
+
+
 def check_target(recorded: Mapping[str, Any] | None, current: Mapping[str, Any]) -> None:
     """Refuse unless ``current`` reaches the devices ``recorded`` went to: the same kind of
     target, and each device with the same cm name and hardware identity (URLs may change)."""
@@ -69,7 +78,13 @@ def check_target(recorded: Mapping[str, Any] | None, current: Mapping[str, Any])
             "other devices; run apply without --resume"
         )
     before = recorded.get("devices") or {}
-    for name, now in (current.get("devices") or {}).items():
+    now_devices = current.get("devices") or {}
+    if before and not set(before) & set(now_devices):
+        raise OtherTarget(
+            "none of the devices the run being resumed went to is among these: refusing to "
+            "resume on other devices; run apply without --resume"
+        )
+    for name, now in now_devices.items():
         then = before.get(name)
         if then is None:
             continue  # a device added to the playbook since: nothing to compare
@@ -128,8 +143,7 @@ class Rollout:
                 else None
             )
             resume = plan_resume(self.state_dir, pb, self.target) if self.resume else None
-            if resume is not None and resume.run.changed_devices and not resume.run.finished_ok:
-                self.context.unsaved = True  # adds the final saves; never skips anything
+            use_hints(self.context, journal_hints(list_runs(self.state_dir, pb.cluster)))
             journal = Journal.start(
                 self.state_dir, pb.cluster, playbook=self.playbook_path,
                 fingerprint=playbook_fingerprint(pb), resumes=resume.run.run_id if resume else None,

@@ -281,7 +281,9 @@ class Runner:
         result.problems = exc.problems if isinstance(exc, VerifyMismatch) else []
         self._emit(StepFailed(step.id, step.number, device, str(exc)))
         if self.journal is not None:
-            self.journal.step_failed(step.id, device, str(exc))
+            self.journal.step_failed(
+                step.id, device, str(exc), [c.as_dict() for c in result.changes]
+            )
         return result
 
     def _attempt(self, step: AnyStep, device: Device, applied: list[Change]) -> None:
@@ -330,16 +332,26 @@ class Runner:
         return True
 
     def _confirmer(self, step: AnyStep, device: Device, change: Change) -> Callable[[], bool]:
-        """After a lost answer: the write took effect if the step no longer needs it. A command
-        (add-to-trust, config sync) shows its effect only later: first wait for it, as the
-        step would, so that it is not sent twice while the first one is still working."""
+        """After a lost answer: the write took effect if the step, reading again with it
+        counted as sent, no longer needs it. A command (add-to-trust, config sync) shows its
+        effect only later: that read is repeated until the effect shows or the wait's
+        deadline passes, so that it is not sent twice while the first one is still working."""
 
         def confirm() -> bool:
-            if change.action == "command":
-                with contextlib.suppress(WaitTimeout):
-                    step.settle(self.context, device)
-            again = step.plan(self.context, device)
-            return not any(c.same_request(change) for c in again)
+            sent = self.context.sent.setdefault((step.id, device.name), [])
+            sent.append(change)  # the change in flight, counted as sent while asking
+
+            def done() -> tuple[bool, str]:
+                again = step.plan(self.context, device)
+                return not any(c.same_request(change) for c in again), change.summary
+
+            try:
+                if change.action == "command":
+                    with contextlib.suppress(WaitTimeout):
+                        self.context.waiter.until(f"the effect of: {change.summary}", done)
+                return done()[0]
+            finally:
+                sent.remove(change)
 
         return confirm
 

@@ -111,7 +111,10 @@ def _simulated_credentials(pb: Playbook, environ: Mapping[str, str]) -> dict[str
 
 @contextlib.contextmanager
 def open_session(
-    pb: Playbook, settings: Settings, environ: Mapping[str, str] | None = None
+    pb: Playbook,
+    settings: Settings,
+    environ: Mapping[str, str] | None = None,
+    leaving_hint: frozenset[str] = frozenset(),
 ) -> Iterator[Session]:
     env = os.environ if environ is None else environ
     with contextlib.ExitStack() as stack:
@@ -152,7 +155,7 @@ def open_session(
         if devices and not settings.best_effort:
             authority = devices[pb.authority.name].devices
             others = open_leaving(pb, clients[pb.authority.name], authority, endpoints,
-                                  credentials, options, leaving_unreachable)  # fmt: skip
+                                  credentials, options, leaving_unreachable, leaving_hint)  # fmt: skip
             clients.update(others)
         kind = (
             "rehearsal"

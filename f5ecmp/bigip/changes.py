@@ -1,7 +1,7 @@
 """Changes as data: each request apply will send, with a one-line summary for people.
 
 A plan is a list of these; apply sends exactly that list. ``device`` names the device a
-change goes to when it is not the device the step runs on (step 12 saves on every device).
+change goes to when it is not the device the step runs on (the last step saves on every device).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Per device: reachable, version, config-sync status of the group, failover status, the
 floating self IPs it holds, and the virtual address's spanning and ARP. Per traffic group:
-the device it is active on and the one that would take over. Used by step 12's final check
+the device it is active on and the one that would take over. Used by the last step's final check
 (guide: "Configuration Result") and by ``f5ecmp status``.
 
 Healthy means every device answers, reports the group In Sync and is ACTIVE, holds every

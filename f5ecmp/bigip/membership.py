@@ -1,10 +1,10 @@
 """Which devices are leaving the cluster: the ones the playbook dropped.
 
-A device is leaving when the first device still knows it as part of this cluster but the
-playbook no longer names it: a member of the playbook's device group, or a device in the
-trust domain that belongs to no other device group (a decommission stopped between leaving
-the group and leaving the trust). A trusted device that is a member of another device group
-(a sync-only group shared with other BIG-IPs) is not this cluster's and is left alone.
+A device is leaving when the playbook no longer names it and the first device knows it as
+part of this cluster: a member of the playbook's device group — or, once it has left the
+group, a device the first device still trusts that the cluster's journals say an earlier run
+began to remove (a removal stopped half-way). Any other trusted device is not this
+cluster's: it is never touched, whatever groups it is in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from f5ecmp.playbook.model import Playbook
 
 DEVICE_GROUPS_PATH = "/mgmt/tm/cm/device-group"
 GROUPS_PARAMS = {"expandSubcollections": "true"}
-BUILTIN_GROUPS = frozenset({"device_trust_group", "gtm", "datasync-global-dg"})
+BUILTIN_GROUPS = frozenset({"device_trust_group", "datasync-global-dg"})
 
 
 def trusted_others(pb: Playbook, cm_devices: Json) -> list[str]:
@@ -39,12 +39,12 @@ def group_members(groups: Json) -> dict[str, set[str]]:
     }
 
 
-def leaving(pb: Playbook, cm_devices: Json, groups: Json) -> list[str]:
+def leaving(
+    pb: Playbook, cm_devices: Json, groups: Json, hint: frozenset[str] = frozenset()
+) -> list[str]:
+    """Members of the playbook's device group it no longer names, and devices the first
+    device still trusts that the journals say an earlier run began to remove."""
     named = {d.name for d in pb.devices}
-    members = group_members(groups)
-    ours = members.get(pb.device_group.name, set())
-    elsewhere = {
-        m for name, found in members.items() if name != pb.device_group.name for m in found
-    }
-    candidates = (ours - named) | {n for n in trusted_others(pb, cm_devices) if n not in elsewhere}
-    return sorted(candidates)
+    ours = group_members(groups).get(pb.device_group.name, set())
+    hinted = {n for n in trusted_others(pb, cm_devices) if n in hint}
+    return sorted((ours - named) | hinted)

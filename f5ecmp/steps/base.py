@@ -41,7 +41,7 @@ class Target:
 class Context:
     """A run's view of the cluster: the playbook, a client per device name, credentials, the
     waiter for asynchronous work, and what this run has changed (or, planning, would change)
-    so far by step id — step 12 syncs and saves only when something did."""
+    so far by step id — the last step syncs and saves only when something did."""
 
     playbook: Playbook
     clients: Mapping[str, DeviceApi]
@@ -54,6 +54,9 @@ class Context:
     # A resumed run's journal says the run before it changed devices without saving: a hint
     # that can only add the saves, never skip anything.
     unsaved: bool = False
+    # Devices the cluster's journals say earlier runs began to remove: looked at again (on the
+    # devices) while the first device still trusts them; never trusted blindly.
+    leaving_hint: frozenset[str] = frozenset()
     synced_changed: bool = False  # a step whose objects config sync carries changed something
     # What each step run has sent so far, by (step id, device) — a re-run of a step after a
     # retriable failure sees what its earlier attempts already did.
@@ -73,9 +76,6 @@ class Context:
     @property
     def authority(self) -> Device:
         return self.playbook.authority
-
-    def changed_in(self, steps: Callable[[str], bool]) -> bool:
-        return any(changes for step, changes in self.changed.items() if steps(step))
 
 
 def _no_settle(_ctx: Context, _device: Device) -> list[Change]:

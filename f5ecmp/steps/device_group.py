@@ -6,11 +6,12 @@ Converged when the Sync-Failover group exists **on every member** with every dev
 playbook as a member, network failover, automatic sync, save-on-auto-sync, full sync and the
 incremental sync cache as the playbook says, and **each member reports the group In Sync** —
 or ``Changes Pending`` with BIG-IP recommending to sync the first device: configuration the
-first device holds (steps 7 to 11) is step 12's to sync, so the group itself is sound. A
+first device holds (steps 7 to 11) is step 13's to sync, so the group itself is sound. A
 member that missed the group (it was down when the group was created), awaits its initial
 sync, or reports anything else gets a config sync from the first device; if a member still
 lacks the group after the wait, the step says what the operator must do. Members BIG-IP holds beyond the playbook's are
-left alone: removing a device from a group is not something to do as a side effect.
+left alone here: taking a device out of the group is step 12's (``decommission``), in its
+safe order.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def not_established(facts: Facts, pb: Playbook) -> list[str]:
         if state == "In Sync":
             continue
         if state == "Changes Pending" and status.recommended_for(group) == pb.authority.name:
-            continue  # configuration the first device holds and step 12 syncs: not the group's
+            continue  # configuration the first device holds and step 13 syncs: not the group's
         problems.append(f"{name}: device group {group} is {state or 'unknown'}")
     return problems
 

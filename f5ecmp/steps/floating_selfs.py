@@ -3,8 +3,8 @@ config sync carries them).
 
 Converged when, for every device, a floating external and a floating internal self IP exist
 with the playbook's addresses, each in that device's traffic group: six for the guide's three
-devices. Created on the first device only — on a peer they arrive by config sync (step 12),
-which needs the VLANs already there (step 1); step 12's final check reads them on every
+devices. Created on the first device only — on a peer they arrive by config sync (step 13),
+which needs the VLANs already there (step 1); step 13's final check reads them on every
 device.
 """
 

@@ -50,7 +50,11 @@ class Served:
 
 
 def _serve(tmp_path: Path, label: str) -> Iterator[Served]:
-    pb = load_playbook(SEED)
+    yield from _serve_playbook(tmp_path, label, SEED)
+
+
+def _serve_playbook(tmp_path: Path, label: str, playbook: Path) -> Iterator[Served]:
+    pb = load_playbook(playbook)
     # Trust, sync and failover at once, but auto failback as slow as a device's (60 s): a new
     # traffic group is then always placed by apply, as the plan says, rather than by a race.
     cluster = Cluster.from_devices(

@@ -126,3 +126,35 @@ def test_a_create_answered_already_exists_is_read_again_not_a_failure(
         rig.get(NAMES[1], "/mgmt/tm/ltm/pool/~Common~app_pool")["loadBalancingMode"]
         == "round-robin"
     )
+
+
+def test_a_lost_answer_to_the_final_sync_does_not_send_it_twice(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client, having lost the answer to a write, asks the step whether it took effect
+    (as ``Client._after_lost_write`` does) and sends it again only if not."""
+    assert rig.apply().ok
+    rig.session.clients[NAMES[0]].patch(
+        "/mgmt/tm/ltm/pool/~Common~app_pool", {"loadBalancingMode": "least-connections-member"}
+    )
+    client = rig.session.clients[NAMES[0]]
+    real = client.request
+    syncs: list[str] = []
+    lost = {"done": False}
+
+    def request(method: str, path: str, **kw: Any) -> Any:
+        answer = real(method, path, **kw)
+        if method == "POST" and path == "/mgmt/tm/cm":
+            syncs.append(path)
+            confirm = kw.get("confirm")
+            if not lost["done"] and confirm is not None:
+                lost["done"] = True  # the answer is lost on the way back
+                if not confirm():
+                    return request(method, path, **kw)
+        return answer
+
+    monkeypatch.setattr(client, "request", request)
+    result = rig.apply()
+    assert result.ok, (result.failed, result.verification)
+    planned_syncs = 1  # step 13's, for the pool's drift
+    assert len(syncs) == planned_syncs
