@@ -268,10 +268,16 @@ def print_health(console: Console, health: ClusterState) -> None:
         )
     console.print(devices)
     groups = Table(title="Traffic groups", title_justify="left")
-    for column in ("traffic group", "active on", "next active", "belongs on"):
+    for column in ("traffic group", "router next hop", "active on", "next active", "belongs on"):
         groups.add_column(column)
     for g in health.groups:
-        groups.add_row(g.name, ", ".join(g.active) or "-", ", ".join(g.next_active) or "-", g.owner)
+        groups.add_row(
+            g.name,
+            g.next_hop or "-",
+            ", ".join(g.active) or "-",
+            ", ".join(g.next_active) or "-",
+            g.owner,
+        )
     console.print(groups)
     if health.healthy:
         console.print(Text("Healthy.", style="bold green"))
