@@ -232,6 +232,8 @@ def print_history(console: Console, runs: list[Run]) -> None:
             outcome = "ok"
         elif end.get("interrupted"):
             outcome = "stopped"
+        elif end.get("refused"):
+            outcome = "refused"
         elif end.get("failed"):
             outcome = "failed"
         else:
@@ -240,9 +242,11 @@ def print_history(console: Console, runs: list[Run]) -> None:
         where = (
             f"{stopped['step']} on {stopped['device']}"
             if stopped and not (end and end.get("ok"))
-            else ""
+            else str((end or {}).get("stopped_at") or "")
         )
         resumes = f" (resumes {start['resumes']})" if start.get("resumes") else ""
+        if run.kind != "apply":
+            resumes += f" ({run.kind})"
         table.add_row(
             run.run_id, started, f"{start.get('fingerprint', '?')[:10]}{resumes}", outcome, where
         )
