@@ -53,7 +53,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
     pb = load_playbook(SEED)
     cluster = Cluster.from_devices(
         pb.devices, credentials=(CREDENTIALS["F5_USER"], CREDENTIALS["F5_PASSWORD"]),
-        timing=QUICK_FAILBACK,
+        timing=Timing.instant(),
     )  # fmt: skip
     with serve(cluster, ephemeral_ports=True) as sim:
         eps = write_endpoints_file(sim.endpoints, tmp_path / "eps.yaml")
@@ -64,6 +64,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def applied(served: Served) -> Served:
     result = served.run("apply", "--yes")
     assert result.exit_code == 0, result.output
+    # Applied with instant failback; drilled with one slow enough to see each group move.
+    served.sim.cluster.timing = QUICK_FAILBACK
     return served
 
 
@@ -100,6 +102,18 @@ def test_the_json_document(applied: Served) -> None:
     assert group["returned_by"] == "auto failback" and group["auto_failback_s"] == 60
     assert isinstance(group["moved_s"], float) and isinstance(group["back_s"], float)
     assert [c["summary"] for c in group["commands"]] == [f"force traffic-group-3 to standby on {C}"]
+
+
+def test_a_rehearsal_sets_the_simulated_cluster_up_then_drills_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["drill", str(SEED), "--simulate", "--yes", "--no-wait-failback",
+         "--traffic-group", "traffic-group-2", "--state-dir", str(tmp_path)],
+        env=CREDENTIALS,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "setting the simulated cluster up from the playbook first" in result.stderr
+    assert "ok (forced standby)" in result.stdout
 
 
 def test_a_device_drill_forced_back(applied: Served) -> None:
@@ -180,3 +194,27 @@ def test_ctrl_c_puts_the_group_back_and_exits_1(applied: Served) -> None:
     assert "traffic-group-1: restored: forced back from bigip-b.example.net" in out
     assert "Drill stopped on request; every traffic group is back on its home device." in out
     assert applied.moves()[before:] == [("traffic-group-1", A, B), ("traffic-group-1", B, A)]
+
+
+def _readme_example(command: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index(f"```console\n$ {command}\n") + len(f"```console\n$ {command}\n")
+    return text[start : text.index("```", start)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "f5ecmp status playbooks/seed-example.yaml --endpoints eps.yaml",
+        "f5ecmp drill playbooks/seed-example.yaml --endpoints eps.yaml --dry-run",
+    ],
+)
+def test_the_readme_shows_the_real_output(
+    applied: Served, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = [applied.endpoints if a == "eps.yaml" else a for a in command.split()[1:]]
+    result = CliRunner().invoke(app, [str(a) for a in args], env=CREDENTIALS)
+    assert result.exit_code == 0, result.output
+    shown = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+    assert shown == _readme_example(command)
