@@ -101,6 +101,10 @@ def run_drill(command: DrillCommand) -> None:
         raise typer.Exit(0 if result.ok else 1)
     lock = cluster_lock(_state_dir(command.playbook, command.state_dir), pb.cluster, "drill")
     _guarded(errors, lock.acquire)
+    if lock.stale_holder:
+        errors.print(
+            f"[yellow]warning: took over the lock of an earlier run that died ({lock.stale_holder})[/]"
+        )
     try:
         with _session(pb, settings, errors) as session:
             if settings.simulate:

@@ -88,6 +88,7 @@ class Drill:
 
     def plan(self) -> DrillResult:
         """The health check and the moves the drill would make; never writes."""
+        self._start = self.clock()
         groups, device = resolve(self.pb, self.options)
         health = read_cluster(self.pb, self.clients)
         result = DrillResult(self.pb.cluster, device, self.options.wait_failback, dry_run=True)

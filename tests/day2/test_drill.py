@@ -51,8 +51,8 @@ class Drilled(Rig):
         return [m.at for m in self.cluster.failover.history[since:]]
 
 
-def _drilled(tmp_path: Path, timing: Timing) -> Iterator[Drilled]:
-    pb = load_playbook(SEED)
+def _drilled(tmp_path: Path, timing: Timing, playbook: Path = SEED) -> Iterator[Drilled]:
+    pb = load_playbook(playbook)
     clock = FakeClock()
     settings = Settings(
         simulate=True, sim_timing=Timing.instant(), sim_clock=clock, retry=QUICK_RETRY
@@ -123,6 +123,22 @@ def test_without_waiting_for_failback_each_group_is_forced_home(drilled: Drilled
     at = drilled.times(before)
     assert all(back - out < 5 for out, back in zip(at[::2], at[1::2], strict=True))
     assert {g.returned_by for g in result.groups} == {"forced standby"}
+
+
+def test_forced_home_on_four_devices_goes_home_not_on_around_the_order(
+    tmp_path: Path, four_devices: Path
+) -> None:
+    """traffic-group-2's HA order is b, c, d, a: forced off b it lands on c; forced off c it
+    must go back to b, the first available device of that order, not on to d."""
+    d = "bigip-d.example.net"
+    for drilled in _drilled(tmp_path, SIMULATED, four_devices):
+        before = len(drilled.cluster.failover.history)
+        result = drilled.drill(replace(FAST, wait_failback=False)).run()
+        assert result.ok, result
+        assert drilled.moves(before) == [
+            (TG1, A, B), (TG1, B, A), (TG2, B, C), (TG2, C, B),
+            (TG3, C, d), (TG3, d, C), ("traffic-group-4", d, A), ("traffic-group-4", A, d),
+        ]  # fmt: skip
 
 
 def test_a_dry_run_lists_the_moves_and_writes_nothing(drilled: Drilled) -> None:
