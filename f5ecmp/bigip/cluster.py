@@ -4,7 +4,8 @@ Per device: reachable, version, config-sync status of the group, failover status
 floating self IPs it holds, and the virtual address's spanning and ARP. Per traffic group:
 the device it is active on, the one that would take over, and the router's next hop for it
 (its device's floating external self IP, from the playbook). Used by step 12's final check
-(guide: "Configuration Result") and by ``f5ecmp status``.
+(guide: "Configuration Result"), by ``f5ecmp status``, and by the failover drill before,
+during and after each move.
 
 Healthy means every device answers, reports the group In Sync and is ACTIVE, holds every
 floating self IP in its device's traffic group, the virtual address spans with ARP off
