@@ -77,11 +77,13 @@ def schema() -> None:
 
 
 def _register_subcommands() -> None:
+    from f5ecmp.cli_drill import register as register_drill
     from f5ecmp.cli_router import register as register_router
     from f5ecmp.cli_run import register
     from f5ecmp.cli_sim import sim_app
 
     register(app)
+    register_drill(app)
     register_router(app)
     app.add_typer(sim_app, name="sim")
 

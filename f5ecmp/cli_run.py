@@ -360,7 +360,7 @@ def _apply_locked(
             parallel=options.parallel, step_retries=retries, on_event=display, locked=True,
         )  # fmt: skip
         with (
-            _stop_on_interrupt(rollout.stop),
+            stop_on_interrupt(rollout.stop),
             display if isinstance(display, LiveDisplay) else _nothing(),
         ):
             try:
@@ -392,7 +392,7 @@ def _nothing() -> Iterator[None]:
 
 
 @contextmanager
-def _stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
+def stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
     """The first Ctrl-C asks the run to stop after the request in flight; a second one
     interrupts at once."""
     if threading.current_thread() is not threading.main_thread():

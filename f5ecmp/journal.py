@@ -10,6 +10,10 @@ devices the run went to — kind, each device's URL, cm device name, base MAC an
 ``step-start``, ``step-done`` (with the changes made), ``step-failed`` (with the error),
 ``run-end``. A journal tells the operator what a run did and where it stopped; it is never
 taken as proof that a device is configured: ``--resume`` reads every step again.
+
+A failover drill journals in the same directory, its ``run-start`` marked ``kind: drill``
+and its records its own (``drill-move``, ``drill-return``, ``drill-restore``); ``history``
+lists both kinds, and ``--resume`` only ever continues an apply.
 """
 
 from __future__ import annotations
@@ -83,12 +87,14 @@ class Journal:
         resumes: str | None = None,
         target: dict[str, Any] | None = None,
         clock: Callable[[], float] = time.time,
+        kind: str | None = None,  # None: an apply; "drill": a failover drill
     ) -> Journal:
         run_id = new_run_id(clock)
         path = cluster_dir(state_dir, cluster) / "runs" / f"{run_id}{JOURNAL_SUFFIX}"
         journal = cls(path, run_id, clock)
         journal.write(
             "run-start",
+            kind=kind,
             playbook=playbook,
             fingerprint=fingerprint,
             cluster=cluster,
@@ -97,7 +103,7 @@ class Journal:
         )
         return journal
 
-    def write(self, kind: str, **fields: Any) -> None:
+    def write(self, kind: str, /, **fields: Any) -> None:
         record = {"type": kind, "run": self.run_id, "time": round(self._clock(), 3)}
         record.update({k: v for k, v in fields.items() if v is not None})
         line = json.dumps(redact(record), sort_keys=True, default=str) + "\n"
@@ -140,6 +146,11 @@ class Run:
     @property
     def start(self) -> dict[str, Any]:
         return self.records[0] if self.records and self.records[0]["type"] == "run-start" else {}
+
+    @property
+    def kind(self) -> str:
+        """``apply`` or ``drill`` (journals of applies carry no kind)."""
+        return str(self.start.get("kind") or "apply")
 
     @property
     def fingerprint(self) -> str | None:
@@ -229,10 +240,12 @@ def list_runs(state_dir: Path, cluster: str) -> list[Run]:
 
 
 def last_unfinished(runs: list[Run]) -> Run | None:
-    """The run ``--resume`` continues: the newest, if it did not finish cleanly."""
-    if not runs or runs[-1].finished_ok:
+    """The run ``--resume`` continues: the newest apply, if it did not finish cleanly (a
+    drill in between changes nothing about it)."""
+    applies = [r for r in runs if r.kind == "apply"]
+    if not applies or applies[-1].finished_ok:
         return None
-    return runs[-1]
+    return applies[-1]
 
 
 @dataclass
@@ -242,6 +255,7 @@ class ClusterLock:
 
     path: Path
     stale_holder: str | None = None  # set when a dead run's lock file was taken over
+    purpose: str = "apply"  # or "drill": named in the lock file, for whoever finds it held
     _fd: int = -1
 
     def acquire(self) -> None:
@@ -257,15 +271,17 @@ class ClusterLock:
         except BlockingIOError:
             holder = os.read(fd, 256).decode(errors="replace").strip() or "another process"
             os.close(fd)
+            what = "a failover drill" if holder.startswith("drill") else "another apply"
             raise LockedError(
-                f"another apply of this cluster is running ({holder}); lock: {self.path}"
+                f"{what} of this cluster is running ({holder}); lock: {self.path}"
             ) from None
         previous = os.read(fd, 256).decode(errors="replace").strip()
         if previous:
             self.stale_holder = previous
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        lead = f"{self.purpose}: " if self.purpose != "apply" else ""
+        os.write(fd, f"{lead}pid {os.getpid()} on {socket.gethostname()}".encode())
         os.fsync(fd)
         self._fd = fd
 
@@ -284,8 +300,8 @@ class ClusterLock:
         self.release()
 
 
-def cluster_lock(state_dir: Path, cluster: str) -> ClusterLock:
-    return ClusterLock(cluster_dir(state_dir, cluster) / "lock")
+def cluster_lock(state_dir: Path, cluster: str, purpose: str = "apply") -> ClusterLock:
+    return ClusterLock(cluster_dir(state_dir, cluster) / "lock", purpose=purpose)
 
 
 @dataclass(frozen=True)
@@ -298,6 +314,7 @@ class Hints:
 
 
 def hints(runs: list[Run]) -> Hints:
+    runs = [r for r in runs if r.kind == "apply"]  # a drill changes no configuration
     last_ok = max((i for i, r in enumerate(runs) if r.finished_ok), default=-1)
     unsaved = any(r.changed_devices for r in runs[last_ok + 1 :])
     leaving: set[str] = set()

@@ -239,6 +239,8 @@ def print_history(console: Console, runs: list[Run]) -> None:
             outcome = "ok"
         elif end.get("interrupted"):
             outcome = "stopped"
+        elif end.get("refused"):
+            outcome = "refused"
         elif end.get("failed"):
             outcome = "failed"
         else:
@@ -247,9 +249,11 @@ def print_history(console: Console, runs: list[Run]) -> None:
         where = (
             f"{stopped['step']} on {stopped['device']}"
             if stopped and not (end and end.get("ok"))
-            else ""
+            else str((end or {}).get("stopped_at") or "")
         )
         resumes = f" (resumes {start['resumes']})" if start.get("resumes") else ""
+        if run.kind != "apply":
+            resumes += f" ({run.kind})"
         table.add_row(
             run.run_id, started, f"{start.get('fingerprint', '?')[:10]}{resumes}", outcome, where
         )
@@ -275,10 +279,16 @@ def print_health(console: Console, health: ClusterState) -> None:
         )
     console.print(devices)
     groups = Table(title="Traffic groups", title_justify="left")
-    for column in ("traffic group", "active on", "next active", "belongs on"):
+    for column in ("traffic group", "router next hop", "active on", "next active", "belongs on"):
         groups.add_column(column)
     for g in health.groups:
-        groups.add_row(g.name, ", ".join(g.active) or "-", ", ".join(g.next_active) or "-", g.owner)
+        groups.add_row(
+            g.name,
+            g.next_hop or "-",
+            ", ".join(g.active) or "-",
+            ", ".join(g.next_active) or "-",
+            g.owner,
+        )
     console.print(groups)
     if health.healthy:
         console.print(Text("Healthy.", style="bold green"))

@@ -32,7 +32,7 @@ from f5ecmp.playbook import Playbook
 from f5ecmp.steps.base import Context
 
 if TYPE_CHECKING:
-    from f5ecmp.simulator import SimServer, Timing
+    from f5ecmp.simulator import Clock, SimServer, Timing
 
 SIM_DEFAULT_CREDENTIALS = ("admin", "admin")
 
@@ -50,6 +50,7 @@ class Settings:
     best_effort: bool = False  # status: work with the devices that answer, report the others
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sim_timing: Timing | None = None  # under --simulate (default: a quick rehearsal)
+    sim_clock: Clock | None = None  # under --simulate: the simulator's clock (tests: a FakeClock)
 
 
 @dataclass
@@ -128,6 +129,7 @@ def open_session(
                 pb.devices,
                 credentials=(user, password),
                 timing=settings.sim_timing or Timing.rehearsal(),
+                clock=settings.sim_clock,
             )
             simulator = stack.enter_context(serve(cluster, ephemeral_ports=True))
             endpoints = _from_urls(simulator.devices, str(simulator.ca_bundle))

@@ -117,6 +117,31 @@ def test_a_second_apply_of_the_cluster_is_refused(tmp_path: Path) -> None:
         assert lock.stale_holder is None
 
 
+def test_an_apply_during_a_drill_is_told_a_drill_holds_the_lock(tmp_path: Path) -> None:
+    with (
+        cluster_lock(tmp_path, "app1-ecmp", "drill"),
+        pytest.raises(
+            LockedError, match=r"a failover drill of this cluster is running \(drill: pid"
+        ),
+    ):
+        cluster_lock(tmp_path, "app1-ecmp").acquire()
+    with cluster_lock(tmp_path, "app1-ecmp"), pytest.raises(LockedError, match="another apply"):
+        cluster_lock(tmp_path, "app1-ecmp", "drill").acquire()
+
+
+def test_a_drill_after_a_failed_apply_leaves_the_apply_to_resume(tmp_path: Path) -> None:
+    apply = _journal(tmp_path, clock_start=1_764_036_000.0)
+    apply.finish(False, failed="pool on bigip-a.example.net")
+    drill = Journal.start(tmp_path, "app1-ecmp", playbook="p", fingerprint="f", kind="drill",
+                          clock=lambda: 1_764_039_600.0)  # fmt: skip
+    drill.finish(True)
+    runs = list_runs(tmp_path, "app1-ecmp")
+    assert [r.kind for r in runs] == ["apply", "drill"]
+    assert runs[1].start["kind"] == "drill" and "kind" not in runs[0].start
+    found = last_unfinished(runs)
+    assert found is not None and found.run_id == apply.run_id
+
+
 def test_the_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
     # A process that takes the lock and dies without releasing it (SIGKILL, power loss).
     script = (

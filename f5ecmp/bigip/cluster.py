@@ -2,8 +2,10 @@
 
 Per device: reachable, version, config-sync status of the group, failover status, the
 floating self IPs it holds, and the virtual address's spanning and ARP. Per traffic group:
-the device it is active on and the one that would take over. Used by the last step's final check
-(guide: "Configuration Result") and by ``f5ecmp status``.
+the device it is active on, the one that would take over, and the router's next hop for it
+(its device's floating external self IP, from the playbook). Used by the last step's final
+check (guide: "Configuration Result"), by ``f5ecmp status``, and by the failover drill before,
+during and after each move.
 
 Healthy means every device answers, reports the group In Sync and is ACTIVE, holds every
 floating self IP in its device's traffic group, the virtual address spans with ARP off
@@ -69,6 +71,10 @@ class GroupState:
     owner: str  # the first device of its HA order: where it belongs
     active: list[str] = field(default_factory=list)
     next_active: list[str] = field(default_factory=list)
+    # The upstream router's next hop for this group: its floating external self IP, which
+    # answers on whichever device the group is active on (guide: the router sends the
+    # application's packets to the floating external self IPs).
+    next_hop: str = ""
 
     @property
     def home(self) -> bool:
@@ -178,6 +184,7 @@ def read_groups(pb: Playbook, client: DeviceApi) -> list[GroupState]:
                 owner=pb.ha_order(device)[0],
                 active=sorted(n for n, s in states.get(name, {}).items() if s == "active"),
                 next_active=sorted(n for n, v in nexts.get(name, {}).items() if v == "true"),
+                next_hop=str(device.floating_selfs.external.address.ip),
             )
         )
     return out
