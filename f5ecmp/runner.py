@@ -288,7 +288,8 @@ class Runner:
 
     def _attempt(self, step: AnyStep, device: Device, applied: list[Change]) -> None:
         ctx = self.context
-        changes = step.plan(ctx, device)
+        facts = step.read(ctx, device)
+        changes = step.diff(facts, ctx.target(device))
         for change in changes:
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {change.summary}")
@@ -301,15 +302,16 @@ class Runner:
                 applied.append(change)
             if change.settle_after:
                 applied.extend(step.settle(ctx, device))
-        if changes and not any(c.settle_after for c in changes):
-            applied.extend(step.settle(ctx, device))
         if changes:
-            remaining = [c for c in step.plan(ctx, device) if c.action != "command"]
+            if not any(c.settle_after for c in changes):
+                applied.extend(step.settle(ctx, device))
+            facts = step.read(ctx, device)  # once more, for the check after applying
+            remaining = [c for c in step.diff(facts, ctx.target(device)) if c.action != "command"]
             if remaining:
                 raise VerifyMismatch(
                     ["still different after applying: " + "; ".join(c.summary for c in remaining)]
                 )
-        problems = step.converged(ctx, device)
+        problems = step.check(ctx, device, facts)
         if problems:
             raise VerifyMismatch(problems)
 

@@ -26,6 +26,7 @@ from f5ecmp.bigip.stats import (
     SYNC_STATUS_PATH,
     TG_STATS_PATH,
     VERSION_PATH,
+    SyncStatus,
     first_entry,
     sync_status,
     traffic_group_field,
@@ -153,14 +154,23 @@ def _floating_problems(pb: Playbook, collection: Any) -> list[str]:
     return problems
 
 
-def read_device(pb: Playbook, client: DeviceApi, name: str) -> DeviceState:
+def read_device(
+    pb: Playbook,
+    client: DeviceApi,
+    name: str,
+    *,
+    sync: SyncStatus | None = None,
+    with_version: bool = True,
+) -> DeviceState:
+    """One device's view; ``sync``: its sync status when already read (not read again)."""
     try:
         va = get_or_none(client, va_path(pb)) or {}
+        found = sync if sync is not None else sync_status(client.get(SYNC_STATUS_PATH))
         return DeviceState(
             name=name,
             reachable=True,
-            version=version(client.get(VERSION_PATH)),
-            sync=sync_status(client.get(SYNC_STATUS_PATH)).group_state(pb.device_group.name),
+            version=version(client.get(VERSION_PATH)) if with_version else "",
+            sync=found.group_state(pb.device_group.name),
             failover=_failover(client.get(FAILOVER_STATUS_PATH)),
             spanning=str(va.get("spanning", "missing")),
             arp=str(va.get("arp", "missing")),
@@ -191,12 +201,22 @@ def read_groups(pb: Playbook, client: DeviceApi) -> list[GroupState]:
 
 
 def read_cluster(
-    pb: Playbook, clients: Mapping[str, DeviceApi], unreachable: Mapping[str, str] | None = None
+    pb: Playbook,
+    clients: Mapping[str, DeviceApi],
+    unreachable: Mapping[str, str] | None = None,
+    *,
+    sync: Mapping[str, SyncStatus] | None = None,
+    with_version: bool = True,
 ) -> ClusterState:
-    """Read every device at once; devices that could not be logged into are reported."""
+    """Read every device at once; devices that could not be logged into are reported.
+    ``sync``: the sync statuses already read, by device, so they are not read again."""
     gone = dict(unreachable or {})
     here = [d.name for d in pb.devices if d.name not in gone and d.name in clients]
-    read = in_parallel(here, lambda n: read_device(pb, clients[n], n))
+    known = sync or {}
+    read = in_parallel(
+        here,
+        lambda n: read_device(pb, clients[n], n, sync=known.get(n), with_version=with_version),
+    )
     devices = [
         read.get(d.name) or DeviceState(d.name, False, error=gone.get(d.name, "not connected"))
         for d in pb.devices

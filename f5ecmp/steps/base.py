@@ -82,7 +82,7 @@ def _no_settle(_ctx: Context, _device: Device) -> list[Change]:
     return []
 
 
-def _nothing_more(_ctx: Context, _device: Device) -> list[str]:
+def _nothing_more(_ctx: Context, _device: Device, _facts: Any) -> list[str]:
     return []
 
 
@@ -93,9 +93,10 @@ def _always(_ctx: Context, _device: Device, _change: Change) -> bool:
 @dataclass(frozen=True)
 class Step(Generic[F]):
     """One section of the guide. ``read`` gathers the facts (GETs only), ``diff`` is pure,
-    ``settle`` waits after applying
-    (returning any change it had to send while waiting, such as a resync), ``converged`` lists what is still wrong beyond the diff
-    on every device the step concerns (empty: converged)."""
+    ``settle`` waits after applying (returning any change it had to send while waiting, such
+    as a resync), ``check`` lists what is still wrong beyond the diff on every device the
+    step concerns, from the facts (empty: converged; it may poll, as the final check waits
+    for auto failback)."""
 
     number: int
     id: str
@@ -104,7 +105,7 @@ class Step(Generic[F]):
     read: Callable[[Context, Device], F]
     diff: Callable[[F, Target], list[Change]]
     settle: Callable[[Context, Device], list[Change]] = _no_settle
-    converged: Callable[[Context, Device], list[str]] = _nothing_more
+    check: Callable[[Context, Device, F], list[str]] = _nothing_more
     synced: bool = False  # its objects travel with config sync (the last step syncs them)
     # For a conditional change, asked right before sending it: is it still needed?
     still_needed: Callable[[Context, Device, Change], bool] = _always
@@ -112,6 +113,10 @@ class Step(Generic[F]):
     def plan(self, ctx: Context, device: Device) -> list[Change]:
         """Read and diff: the changes this step still needs on ``device``."""
         return self.diff(self.read(ctx, device), ctx.target(device))
+
+    def converged(self, ctx: Context, device: Device) -> list[str]:
+        """Read again and check: what is still wrong (empty: converged)."""
+        return self.check(ctx, device, self.read(ctx, device))
 
     def devices(self, pb: Playbook) -> list[Device]:
         return list(pb.devices) if self.scope == "each" else [pb.authority]

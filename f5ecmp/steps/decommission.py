@@ -216,8 +216,7 @@ def settle(ctx: Context, _device: Device) -> list[Change]:
     return wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
 
 
-def converged(ctx: Context, device: Device) -> list[str]:
-    facts = read(ctx, device)
+def check(ctx: Context, _device: Device, facts: Facts) -> list[str]:
     problems = []
     for gone in facts.leaving:
         left = [
@@ -235,5 +234,5 @@ def converged(ctx: Context, device: Device) -> list[str]:
 
 STEP = Step(
     12, "decommission", "Removing a device the playbook dropped", "first",
-    read, diff, settle, converged,
+    read, diff, settle, check,
 )  # fmt: skip

@@ -151,8 +151,7 @@ def diff(facts: Facts, target: Target) -> list[Change]:
     return changes
 
 
-def converged(ctx: Context, device: Device) -> list[str]:
-    facts = read(ctx, device)
+def check(ctx: Context, device: Device, facts: Facts) -> list[str]:
     if facts.group is None:
         return [f"{device.name} does not hold device group {ctx.playbook.device_group.name}"]
     return not_established(facts, ctx.playbook)
@@ -190,5 +189,5 @@ def settle(ctx: Context, device: Device) -> list[Change]:
 
 STEP = Step(
     6, "device_group", "Creating a Sync-Failover device group", "first",
-    read, diff, settle, converged, synced=False,
+    read, diff, settle, check, synced=False,
 )  # fmt: skip

@@ -21,6 +21,7 @@ device of its HA order (waiting, within the deadline, for auto failback to bring
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from f5ecmp.bigip.changes import Change, command
@@ -140,12 +141,13 @@ def settle(ctx: Context, _device: Device) -> list[Change]:
     return wait_in_sync(ctx.playbook, ctx.clients, ctx.waiter)
 
 
-def converged(ctx: Context, _device: Device) -> list[str]:
-    """The guide's result on every device. Only traffic-group placement is waited for: a
-    device holding no traffic group yet reports STANDBY until auto failback brings its group
-    home, so its failover status is read again after the wait."""
+def check(ctx: Context, _device: Device, facts: Facts) -> list[str]:
+    """The guide's result on every device, read directly (the sync statuses just read are
+    used as they are). Only traffic-group placement is waited for: a device holding no
+    traffic group yet reports STANDBY until auto failback brings its group home, so the
+    devices are read again after the wait."""
     pb = ctx.playbook
-    state = read_cluster(pb, ctx.clients)
+    state = read_cluster(pb, ctx.clients, sync=facts.seen, with_version=False)
     if not state.placement_problems or any(
         (d.reachable and (d.sync != "In Sync" or d.floating_problems)) or not d.reachable
         for d in state.devices
@@ -158,16 +160,14 @@ def converged(ctx: Context, _device: Device) -> list[str]:
         wrong = [g for g in groups if not g.home]
         return not wrong, [f"{g.name} on {', '.join(g.active) or 'no device'}" for g in wrong]
 
-    try:
+    with contextlib.suppress(WaitTimeout):
         ctx.waiter.until(
             "each traffic group to be active on its own device (auto failback)", placed
         )
-    except WaitTimeout:
-        return read_cluster(pb, ctx.clients).problems
-    return []
+    return read_cluster(pb, ctx.clients, with_version=False).problems
 
 
 STEP = Step(
     13, STEP_ID, "Syncing the BIG-IP configuration to the device group", "first",
-    read, diff, settle, converged, still_needed=still_needed,
+    read, diff, settle, check, still_needed=still_needed,
 )  # fmt: skip

@@ -24,6 +24,7 @@ DEVICE_COLLECTION = "/mgmt/tm/cm/device"
 ADD_TO_TRUST_PATH = "/mgmt/tm/cm/add-to-trust"
 
 Known = dict[str, str | None]  # cm device name → management address
+Facts = dict[str, Known]  # device → its trust domain as it sees it
 
 
 def known_devices(collection: Any) -> Known:
@@ -35,13 +36,18 @@ def known_devices(collection: Any) -> Known:
     return out
 
 
-def read(ctx: Context, device: Device) -> Known:
-    """Facts: the first device's trust domain (its ``cm device`` records)."""
-    return known_devices(ctx.read(device, DEVICE_COLLECTION))
+def read(ctx: Context, _device: Device) -> Facts:
+    """Facts: every device's trust domain (its ``cm device`` records), read at once."""
+    pb = ctx.playbook
+    return in_parallel(
+        [d.name for d in pb.devices],
+        lambda name: known_devices(ctx.read(pb.device(name), DEVICE_COLLECTION)),
+    )
 
 
-def diff(devices: Known, target: Target) -> list[Change]:
+def diff(facts: Facts, target: Target) -> list[Change]:
     pb = target.playbook
+    devices = facts[pb.authority.name]
     by_address = {mgmt: name for name, mgmt in devices.items() if mgmt is not None}
     changes = []
     for peer in pb.devices[1:]:
@@ -74,12 +80,11 @@ def diff(devices: Known, target: Target) -> list[Change]:
     return changes
 
 
-def converged(ctx: Context, _device: Device) -> list[str]:
-    """What is missing from each device's trust domain (read on every device)."""
+def check(ctx: Context, _device: Device, facts: Facts) -> list[str]:
+    """What is missing from each device's trust domain (by name and management address)."""
     wanted = {d.name: str(d.mgmt) for d in ctx.playbook.devices}
-    seen = in_parallel(wanted, lambda name: known_devices(ctx.client(name).get(DEVICE_COLLECTION)))
     problems = []
-    for name, known in seen.items():
+    for name, known in facts.items():
         missing = [peer for peer, mgmt in wanted.items() if known.get(peer) != mgmt]
         if missing:
             problems.append(f"{name} does not trust {', '.join(missing)}")
@@ -90,9 +95,11 @@ def settle(ctx: Context, device: Device) -> list[Change]:
     """Wait until every device's trust domain holds every device."""
     ctx.waiter.until(
         "every device to trust every other device",
-        lambda: (not (found := converged(ctx, device)), "; ".join(found)),
+        lambda: (not (found := STEP.converged(ctx, device)), "; ".join(found)),
     )
     return []
 
 
-STEP = Step(4, "trust", "Establishing device trust", "first", read, diff, settle, converged)
+STEP: Step[Facts] = Step(
+    4, "trust", "Establishing device trust", "first", read, diff, settle, check
+)

@@ -6,8 +6,9 @@ A case's ``answers`` give, per device, the JSON a GET of each path returns (quer
 not part of the key; a path not listed answers 404 "was not found"). Shorthands: ``sync`` for
 ``/mgmt/tm/cm/sync-status`` (a status, or ``{status, details}``), ``tg_active`` for
 ``/mgmt/tm/cm/traffic-group/stats`` (group → the device it is active on). ``expect`` lists
-``ACTION METHOD PATH`` or ``ACTION METHOD PATH | summary start``; ``device:`` (optional) on a
-change names the device it goes to; ``raises`` expects the step to stop with that text.
+``ACTION METHOD PATH`` or ``ACTION METHOD PATH | summary start``; ``devices`` (optional) the
+device each change goes to; ``raises`` expects the step to stop with that text; ``problems``
+what the step's convergence check finds on the same answers.
 """
 
 from __future__ import annotations
@@ -134,3 +135,5 @@ def test_step_case(case: dict[str, Any]) -> None:
             assert change.summary.startswith(str(want).split(" | ", 1)[1]), change.summary
     for change, device_name in zip(changes, case.get("devices") or [], strict=False):
         assert change.device == device_name
+    if "problems" in case:  # what the step's check says about the same facts
+        assert step.converged(ctx, device) == case["problems"]

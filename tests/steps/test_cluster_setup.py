@@ -24,7 +24,7 @@ def cm_devices(*pairs: tuple[str, str]) -> dict[str, Any]:
 
 def test_trust_adds_each_peer_once_with_its_credentials() -> None:
     known = trust.known_devices(cm_devices(("bigip-a.example.net", "127.0.1.1")))
-    b, c = trust.diff(known, A)
+    b, c = trust.diff({A.device.name: known}, A)
     assert (b.method, b.path) == ("POST", "/mgmt/tm/cm/add-to-trust")
     assert b.body == {
         "command": "run", "name": "Root", "caDevice": True, "device": "127.0.1.2",
@@ -39,7 +39,7 @@ def test_a_trusted_peer_is_recognised_by_name_and_address() -> None:
         ("bigip-a.example.net", "127.0.1.1"), ("bigip-b.example.net", "127.0.1.2"),
         ("bigip-c.example.net", "127.0.1.3"),
     ))  # fmt: skip
-    assert trust.diff(known, A) == []
+    assert trust.diff({A.device.name: known}, A) == []
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_a_peer_known_under_another_name_or_address_stops_the_step(
 ) -> None:
     known = trust.known_devices(cm_devices(("bigip-a.example.net", "127.0.1.1"), pair))
     with pytest.raises(StepConflict, match=expected):
-        trust.diff(known, A)
+        trust.diff({A.device.name: known}, A)
 
 
 def fresh_self_device(name: str = "bigip-b.example.net") -> dict[str, Any]:

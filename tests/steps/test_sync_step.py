@@ -68,12 +68,12 @@ def context(cluster: Cluster) -> Context:
 
 def test_the_final_check_waits_for_failback_though_devices_report_standby_meanwhile() -> None:
     cluster = Cluster(polls=4)
-    assert sync.converged(context(cluster), PB.authority) == []
+    assert sync.STEP.converged(context(cluster), PB.authority) == []
     assert cluster.reads >= 4
 
 
 def test_the_final_check_gives_up_at_the_deadline_naming_what_is_wrong() -> None:
-    problems = sync.converged(context(Cluster(polls=10_000)), PB.authority)
+    problems = sync.STEP.converged(context(Cluster(polls=10_000)), PB.authority)
     assert (
         "traffic-group-2 is active on bigip-a.example.net, expected bigip-b.example.net" in problems
     )
