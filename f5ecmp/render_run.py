@@ -14,6 +14,7 @@ from rich.text import Text
 from f5ecmp.bigip.cluster import ClusterState
 from f5ecmp.client import Client
 from f5ecmp.journal import Run
+from f5ecmp.printable import printable
 from f5ecmp.router import RouterChanges
 from f5ecmp.runner import (
     ChangeSent,
@@ -36,7 +37,7 @@ def print_plan(console: Console, results: list[StepResult], cluster: str) -> Non
     for r in results:
         head = f"{r.number:>2} {r.step:<15} {r.device:<24} "
         if r.outcome == "pending":
-            console.print(Text.assemble(head, ("… ", "dim"), (r.error or "", "dim")))
+            console.print(Text.assemble(head, ("… ", "dim"), (printable(r.error or ""), "dim")))
             continue
         if not r.changes:
             console.print(Text.assemble(head, ("= unchanged", "dim")))
@@ -44,7 +45,9 @@ def print_plan(console: Console, results: list[StepResult], cluster: str) -> Non
         for i, change in enumerate(r.changes):
             lead = head if i == 0 else " " * len(head)
             console.print(
-                Text.assemble(lead, (f"{change.symbol} ", _STYLE[change.symbol]), change.summary)
+                Text.assemble(
+                    lead, (f"{change.symbol} ", _STYLE[change.symbol]), printable(change.summary)
+                )
             )
     console.print(plan_summary(results))
 
@@ -91,11 +94,13 @@ class EventPrinter:
             case StepStarted(step=step, number=number, device=device):
                 line = Text(f" step {number}/{len(STEPS)} {step} on {device}")
             case ChangeSent(device=device, summary=summary):
-                line = Text(f"   {device}: {summary}")
+                line = Text(printable(f"   {device}: {summary}"))
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
-                line = Text(f"   retry {attempt} of {step} on {device}: {reason}", style="yellow")
+                line = Text(
+                    printable(f"   retry {attempt} of {step} on {device}: {reason}"), style="yellow"
+                )
             case StepFailed(step=step, device=device, error=error):
-                line = Text(f"   {step} failed on {device}: {error}", style="red")
+                line = Text(printable(f"   {step} failed on {device}: {error}"), style="red")
             case StepDone():
                 line = None
         if line is not None:
@@ -148,7 +153,7 @@ class LiveDisplay:
         table.add_column(overflow="ellipsis", no_wrap=True)
         for device, state in self.states.items():
             style = "red" if "FAILED" in state else ("yellow" if "retry" in state else "")
-            table.add_row(device, Text(state, style=style))
+            table.add_row(device, Text(printable(state), style=style))
         return table
 
 
@@ -189,7 +194,9 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     elif run.failed is not None:
         console.print(
             Text(
-                f"Step {run.failed.number} {run.failed.step} failed on {run.failed.device}: {run.failed.error}",
+                printable(
+                    f"Step {run.failed.number} {run.failed.step} failed on {run.failed.device}: {run.failed.error}"
+                ),
                 style="bold red",
             )
         )
@@ -197,6 +204,10 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
             "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume`: every step is read again and only what still differs is applied."
         )
     else:
+        if not run.change_count:
+            console.print(
+                Text("No changes: the cluster matched the playbook; nothing was written.")
+            )
         console.print(
             Text(
                 "Verified: every device In Sync, floating self IPs and the spanning virtual address on every device, each traffic group active on its own device.",
