@@ -81,6 +81,12 @@ def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
     }
 
 
+def _stopped(error: str) -> bool:
+    """A step ended by the operator's stop (Ctrl-C, SIGTERM, SIGHUP), not by a failure: the
+    runner's stop errors all say so first."""
+    return error.startswith("stopped")
+
+
 class EventPrinter:
     """One line per event: what apply is doing, as it happens (retries included)."""
 
@@ -99,6 +105,8 @@ class EventPrinter:
                 line = Text(
                     printable(f"   retry {attempt} of {step} on {device}: {reason}"), style="yellow"
                 )
+            case StepFailed(step=step, device=device, error=error) if _stopped(error):
+                line = Text(printable(f"   {step} stopped on {device}: {error}"), style="yellow")
             case StepFailed(step=step, device=device, error=error):
                 line = Text(printable(f"   {step} failed on {device}: {error}"), style="red")
             case StepDone():
@@ -143,7 +151,8 @@ class LiveDisplay:
                 self.retries += 1
                 self.states[device] = f"{step}: retry {attempt} ({reason})"
             case StepFailed(step=step, device=device, error=error):
-                self.states[device] = f"{step}: FAILED: {error}"
+                word = "stopped" if _stopped(error) else "FAILED"
+                self.states[device] = f"{step}: {word}: {error}"
         self.live.update(self._render())
 
     def _render(self) -> Table:
@@ -152,7 +161,11 @@ class LiveDisplay:
         table.add_column(style="bold")
         table.add_column(overflow="ellipsis", no_wrap=True)
         for device, state in self.states.items():
-            style = "red" if "FAILED" in state else ("yellow" if "retry" in state else "")
+            style = (
+                "red"
+                if "FAILED" in state
+                else ("yellow" if "retry" in state or ": stopped: " in state else "")
+            )
             table.add_row(device, Text(printable(state), style=style))
         return table
 
@@ -162,9 +175,10 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     for column in ("step", "device", "outcome", "changes"):
         table.add_column(column)
     for r in run.results:
-        style = {"failed": "red", "changed": "green"}.get(r.outcome, "")
+        outcome = "stopped" if r.stopped else r.outcome
+        style = {"failed": "red", "stopped": "yellow", "changed": "green"}.get(outcome, "")
         table.add_row(
-            f"{r.number} {r.step}", r.device, Text(r.outcome, style=style), str(len(r.changes))
+            f"{r.number} {r.step}", r.device, Text(outcome, style=style), str(len(r.changes))
         )
     console.print(table)
     totals = Counter[str]()

@@ -23,7 +23,7 @@ from f5ecmp.client import Client
 from f5ecmp.journal import list_runs
 from f5ecmp.playbook import load_playbook
 from f5ecmp.policies import PollPolicy
-from f5ecmp.render_run import print_result
+from f5ecmp.render_run import EventPrinter, print_result
 from f5ecmp.rollout import Rollout
 from f5ecmp.session import Settings, open_session
 from f5ecmp.simulator import Cluster, Timing
@@ -80,6 +80,7 @@ def test_a_stop_signal_during_apply_is_a_journaled_stop(
     output = before + out.decode()
     assert proc.returncode == 1, (output, err.decode())
     assert "Stopped on request: run `f5ecmp apply PLAYBOOK --resume` to continue." in output
+    assert " failed on " not in output and "│ failed" not in output  # a stop, not a failure
     assert "Traceback" not in err.decode()
     [run] = list_runs(state, "app1-ecmp")
     end = run.records[-1]
@@ -106,10 +107,10 @@ def test_a_stop_during_the_final_check_is_reported_as_stopped(tmp_path: Path) ->
         waiter = _StopWhileWaitingForFailback(PollPolicy(first_s=0.01, max_s=0.05, deadline_s=30))
         context = Context(pb, session.clients, session.credentials, waiter)
         stop = threading.Event()
-        rollout = Rollout(context, tmp_path, "seed.yaml", target=session.target(),
-                          sleep=lambda _s: None, stop=stop)  # fmt: skip
-        result, _resumed, journal, _stale = rollout.run()
         shown = Console(record=True, width=200)
+        rollout = Rollout(context, tmp_path, "seed.yaml", target=session.target(),
+                          sleep=lambda _s: None, stop=stop, on_event=EventPrinter(shown))  # fmt: skip
+        result, _resumed, journal, _stale = rollout.run()
         clients: dict[str, Client] = dict(session.clients)
         print_result(shown, result, clients)
     assert stop.is_set()
@@ -119,5 +120,9 @@ def test_a_stop_during_the_final_check_is_reported_as_stopped(tmp_path: Path) ->
     text = shown.export_text()
     assert "Stopped on request" in text
     assert "Verification failed" not in text and "failed on" not in text
+    assert (
+        "sync stopped on bigip-a.example.net: stopped while waiting for each traffic group" in text
+    )
+    assert "│ 13 sync           │ bigip-a.example.net │ stopped   │" in text
     records = [json.loads(line) for line in journal.path.read_text().splitlines()]
     assert records[-1]["type"] == "run-end" and records[-1]["interrupted"] is True
