@@ -90,6 +90,26 @@ def test_a_stop_signal_during_apply_is_a_journaled_stop(
     assert len(logouts) == 3  # every device's token was deleted on the way out
 
 
+def test_sigterm_stops_a_simulated_apply_with_a_stop_record(tmp_path: Path) -> None:
+    playbook = tmp_path / "site.yaml"
+    playbook.write_text(SEED.read_text())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "f5ecmp", "apply", str(playbook), "--simulate", "--yes"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **ENV},
+    )  # fmt: skip
+    try:
+        before = _lines_until(proc, "step 2/13 static_selfs", timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, (before + out.decode(), err.decode())
+    assert "Stopped on request" in out.decode()
+    [run] = list_runs(tmp_path / ".f5ecmp", "app1-ecmp")
+    assert run.records[-1]["type"] == "run-end" and run.records[-1]["interrupted"] is True
+
+
 class _StopWhileWaitingForFailback(Waiter):
     """Ctrl-C arrives while the final check waits for auto failback."""
 
