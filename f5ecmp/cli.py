@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from f5ecmp import __version__
+from f5ecmp.cli_usage import EXIT_CODES_HELP, Commands
 from f5ecmp.errors import F5EcmpError, PlaybookError
-from f5ecmp.playbook import Playbook, load_with_warnings
+from f5ecmp.playbook import load_with_warnings
+from f5ecmp.playbook.schema import playbook_schema
 from f5ecmp.render import (
     error_console,
     output_console,
@@ -21,9 +23,11 @@ from f5ecmp.render import (
 
 app = typer.Typer(
     name="f5ecmp",
+    cls=Commands,
     help="Stand up F5 BIG-IP all-active (ECMP) clusters over iControl REST.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -70,10 +74,7 @@ def validate(playbook: PlaybookArg) -> None:
 @app.command()
 def schema() -> None:
     """Print the playbook's JSON Schema (for editor completion and checks)."""
-    document = Playbook.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "f5ecmp playbook"
-    typer.echo(json.dumps(document, indent=2))
+    typer.echo(json.dumps(playbook_schema(), indent=2))
 
 
 def _register_subcommands() -> None:
@@ -94,7 +95,7 @@ _register_subcommands()
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="f5ecmp")  # also under `python -m f5ecmp`, in usage lines and errors
     except F5EcmpError as exc:  # a known failure that escaped a command: one line, exit 1
         print_error(error_console(), str(exc))
         raise SystemExit(1) from None

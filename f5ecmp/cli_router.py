@@ -12,6 +12,7 @@ from rich.text import Text
 
 from f5ecmp.cli_run import load_or_exit
 from f5ecmp.errors import F5EcmpError
+from f5ecmp.printable import printable
 from f5ecmp.render import error_console, print_error
 from f5ecmp.render_router import router_changes_text, router_config_text
 from f5ecmp.router import ecmp_route, resolve_options, router_changes, router_config
@@ -60,7 +61,7 @@ def router_config_command(
     if as_json:
         typer.echo(json.dumps(document, indent=2))
     else:
-        typer.echo("\n".join(text))
+        typer.echo(printable("\n".join(text)))
 
 
 def register(app: typer.Typer) -> None:

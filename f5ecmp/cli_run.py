@@ -1,34 +1,48 @@
-"""``plan``, ``apply`` and ``history``: parse, call, render, exit code."""
+"""``plan`` and ``apply``: parse, call, render, exit code."""
 
 from __future__ import annotations
 
 import json
-import signal
-import sys
-import threading
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from f5ecmp.bigip.cluster import read_cluster
 from f5ecmp.bigip.selfips import SELF_COLLECTION
-from f5ecmp.client import RetryPolicy, Timeouts
+from f5ecmp.cli_logging import logging_to
+from f5ecmp.cli_options import (
+    Attempts,
+    CaBundle,
+    ConnectOptions,
+    ConnectTimeout,
+    DetailedExitcode,
+    EndpointsOpt,
+    Insecure,
+    JsonOpt,
+    LogFile,
+    PlaybookArg,
+    ReadTimeout,
+    Simulate,
+    StateDir,
+    Verbose,
+)
+from f5ecmp.cli_usage import EXIT_FAILED, EXIT_OK, EXIT_PENDING, stop_on_interrupt
 from f5ecmp.errors import F5EcmpError, PlaybookError
-from f5ecmp.journal import cluster_lock, list_runs
+from f5ecmp.journal import Hints, cluster_lock, list_runs
 from f5ecmp.journal import hints as journal_hints
 from f5ecmp.playbook import Playbook, load_playbook
-from f5ecmp.render import error_console, output_console, print_error, print_issues
+from f5ecmp.prompt import confirm_apply, interactive
+from f5ecmp.render import error_console, output_console, print_error, print_issues, warning
 from f5ecmp.render_run import (
     EventPrinter,
     LiveDisplay,
     plan_json,
-    print_health,
-    print_history,
     print_plan,
     print_result,
     print_router,
@@ -37,61 +51,18 @@ from f5ecmp.render_run import (
 )
 from f5ecmp.rollout import ResumePlan, Rollout, plan_resume, use_hints
 from f5ecmp.router import RouterChanges, rollout_router_changes
-from f5ecmp.runner import Runner
+from f5ecmp.runner import Event, Runner, StepResult
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.steps import STEP_IDS
 
-PlaybookArg = Annotated[
-    Path, typer.Argument(help="the cluster's playbook (YAML)", show_default=False)
-]
-Simulate = Annotated[
-    bool,
-    typer.Option(
-        "--simulate",
-        help="rehearse against a simulated cluster of the playbook's devices, in-process",
-    ),
-]
-EndpointsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--endpoints", help="device URLs and CA bundle from `f5ecmp sim serve --endpoints-out`"
-    ),
-]
-CaBundle = Annotated[
-    str | None,
-    typer.Option("--ca-bundle", help="PEM file of the CAs that signed the devices' certificates"),
-]
-Insecure = Annotated[
-    bool,
-    typer.Option("--insecure", help="do not verify the devices' certificates (not for production)"),
-]
-ConnectTimeout = Annotated[
-    float, typer.Option("--connect-timeout", help="seconds to wait for a connection", min=0.1)
-]
-ReadTimeout = Annotated[
-    float, typer.Option("--read-timeout", help="seconds to wait for an answer", min=0.1)
-]
-Attempts = Annotated[
-    int,
-    typer.Option(
-        "--attempts",
-        help="tries of a request that fails transiently (refused, busy, dropped)",
-        min=1,
-        max=20,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print a JSON document instead of text")]
-DetailedExitcode = Annotated[
-    bool,
-    typer.Option("--detailed-exitcode", help="exit 2 when changes are pending (0: none, 1: error)"),
-]
-StateDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--state-dir",
-        help="where journals and the lock live (default: .f5ecmp/ beside the playbook)",
-    ),
-]
+# The options and helpers a device command is made of (``status``, ``drill``) import from here.
+__all__ = [
+    "Attempts", "CaBundle", "ConnectOptions", "ConnectTimeout", "EndpointsOpt", "Insecure",
+    "JsonOpt", "PlaybookArg", "ReadTimeout", "Simulate", "StateDir", "load_or_exit", "logged",
+    "print_failure", "register", "run_apply", "run_plan", "stop_on_interrupt",
+]  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 
 def load_or_exit(path: Path, errors: Console) -> Playbook:
@@ -100,36 +71,20 @@ def load_or_exit(path: Path, errors: Console) -> Playbook:
         return load_playbook(path)
     except PlaybookError as exc:
         print_issues(errors, exc.issues)
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_FAILED) from None
 
 
-@dataclass(frozen=True)
-class ConnectOptions:
-    """How a command reaches the devices: the options every device command shares."""
-
-    simulate: bool = False
-    endpoints: Path | None = None
-    ca_bundle: str | None = None
-    insecure: bool = False
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    attempts: int = 6
-
-    def settings(self, *, read_only: bool, best_effort: bool = False) -> Settings:
-        if self.simulate and self.endpoints is not None:
-            raise typer.BadParameter(
-                "--simulate and --endpoints exclude each other", param_hint="--endpoints"
-            )
-        return Settings(
-            simulate=self.simulate,
-            endpoints_file=self.endpoints,
-            ca_bundle=self.ca_bundle,
-            insecure=self.insecure,
-            timeouts=Timeouts(self.connect_timeout, self.read_timeout),
-            read_only=read_only,
-            best_effort=best_effort,
-            retry=RetryPolicy(attempts=self.attempts),
-        )
+@contextmanager
+def logged(verbose: bool, log_file: Path | None) -> Iterator[None]:
+    """A command's log (``-v``, ``--log-file``); a log file that cannot be written is one
+    line and exit 1."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(logging_to(verbose, log_file))
+        except F5EcmpError as exc:
+            print_error(error_console(), str(exc))
+            raise typer.Exit(EXIT_FAILED) from None
+        yield
 
 
 @dataclass(frozen=True)
@@ -165,8 +120,30 @@ def _notes(errors: Console, settings: Settings, pb: Playbook | None = None) -> N
         )
     if settings.insecure or (pb is not None and not pb.tls.verify and not settings.simulate):
         errors.print(
-            "[yellow]warning: certificate verification is off (--insecure or tls.verify: false); the credentials can be read by anyone on the path[/]"
+            warning(
+                "certificate verification is off (--insecure or tls.verify: false); the credentials can be read by anyone on the path"
+            )
         )
+
+
+def error_hints(message: str) -> list[str]:
+    """What to try next, for the failures whose cause is usually the operator's setup."""
+    if "certificate verify failed" in message:
+        return [
+            "hint: give the CA that signed the devices' certificates with --ca-bundle FILE "
+            "(or the playbook's tls.ca_bundle); for a cluster served by `f5ecmp sim serve`, "
+            "pass --endpoints with the file its --endpoints-out wrote"
+        ]
+    return []
+
+
+def print_failure(errors: Console, exc: F5EcmpError) -> None:
+    """An error, one line per line of its message, then any hint."""
+    message = str(exc)
+    for line in message.splitlines():
+        print_error(errors, line)
+    for hint in error_hints(message):
+        errors.print(Text(hint, style="dim"))
 
 
 @contextmanager
@@ -177,9 +154,12 @@ def _session(
         with open_session(pb, settings, leaving_hint=leaving_hint) as session:
             yield session
     except F5EcmpError as exc:
-        for line in str(exc).splitlines():
-            print_error(errors, line)
-        raise typer.Exit(1) from None
+        print_failure(errors, exc)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+def _pending(results: list[StepResult]) -> bool:
+    return any(r.changes or r.outcome == "pending" for r in results)
 
 
 def run_plan(options: PlanOptions) -> None:
@@ -199,8 +179,8 @@ def run_plan(options: PlanOptions) -> None:
             results = Runner(context).plan()
             router = _router_changes(session)
         except F5EcmpError as exc:
-            print_error(errors, str(exc))
-            raise typer.Exit(1) from None
+            print_failure(errors, exc)
+            raise typer.Exit(EXIT_FAILED) from None
     if options.as_json:
         document = plan_json(results, pb.cluster)
         document["router"] = router_json(router)
@@ -208,79 +188,87 @@ def run_plan(options: PlanOptions) -> None:
     else:
         print_plan(out, results, pb.cluster)
         print_router(out, router, applied=False)
-    pending = any(r.changes or r.outcome == "pending" for r in results)
-    raise typer.Exit(2 if pending and options.detailed_exitcode else 0)
+    pending = _pending(results)
+    raise typer.Exit(EXIT_PENDING if pending and options.detailed_exitcode else EXIT_OK)
 
 
 def plan(
     playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
-    ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False,
-    detailed_exitcode: DetailedExitcode = False,
+    ca_bundle: CaBundle = None, insecure: Insecure = False,
+    connect_timeout: ConnectTimeout = ConnectOptions.connect_timeout,
+    read_timeout: ReadTimeout = ConnectOptions.read_timeout, attempts: Attempts = 6,
+    as_json: JsonOpt = False, detailed_exitcode: DetailedExitcode = False,
+    verbose: Verbose = False, log_file: LogFile = None,
 ) -> None:  # fmt: skip
     """Show every change apply would make, reading every device and writing nothing."""
     connect = ConnectOptions(
         simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
         connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
     )  # fmt: skip
-    run_plan(
-        PlanOptions(
-            playbook=playbook,
-            connect=connect,
-            as_json=as_json,
-            detailed_exitcode=detailed_exitcode,
-        )
-    )
-
-
-def apply(
-    playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
-    ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False, state_dir: StateDir = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan and stop: exactly `plan` with the same options")] = False,
-    detailed_exitcode: DetailedExitcode = False,
-    resume: Annotated[bool, typer.Option("--resume", help="continue the last unfinished run of this cluster (every step is read again; only the same devices)")] = False,
-    parallel: Annotated[int | None, typer.Option("--parallel", help="devices worked on at once (default: all)", min=1)] = None,
-    step_retries: Annotated[int | None, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason (default: the playbook's step_retries, else 2)", min=0, max=10)] = None,
-) -> None:  # fmt: skip
-    """Apply the guide's twelve steps to every device (and remove the devices the playbook dropped), verify, and journal the run."""
-    connect = ConnectOptions(
-        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
-        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
-    )  # fmt: skip
-    if dry_run:
+    with logged(verbose, log_file):
         run_plan(
             PlanOptions(
                 playbook=playbook,
                 connect=connect,
                 as_json=as_json,
                 detailed_exitcode=detailed_exitcode,
-                resume=resume,
-                state_dir=state_dir,
             )
         )
-        return
-    run_apply(
-        ApplyOptions(
-            playbook=playbook,
-            connect=connect,
-            as_json=as_json,
-            yes=yes,
-            resume=resume,
-            state_dir=state_dir,
-            parallel=parallel,
-            step_retries=step_retries,
+
+
+def apply(
+    playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
+    ca_bundle: CaBundle = None, insecure: Insecure = False,
+    connect_timeout: ConnectTimeout = ConnectOptions.connect_timeout,
+    read_timeout: ReadTimeout = ConnectOptions.read_timeout, attempts: Attempts = 6,
+    as_json: JsonOpt = False, state_dir: StateDir = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="do not ask for confirmation")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the plan and stop: exactly `plan` with the same options")] = False,
+    detailed_exitcode: DetailedExitcode = False,
+    resume: Annotated[bool, typer.Option("--resume", help="continue the last unfinished run of this cluster (every step is read again; only the same devices)")] = False,
+    parallel: Annotated[int | None, typer.Option("--parallel", help="devices worked on at once (default: all)", min=1)] = None,
+    step_retries: Annotated[int | None, typer.Option("--step-retries", help="re-runs of a step that fails for a retriable reason (default: the playbook's step_retries, else 2)", min=0, max=10)] = None,
+    verbose: Verbose = False, log_file: LogFile = None,
+) -> None:  # fmt: skip
+    """Apply the guide's steps to every device, verify, and journal the run (asks first:
+    type 'yes'; nothing to change: says so and exits 0 without asking)."""
+    connect = ConnectOptions(
+        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
+        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
+    )  # fmt: skip
+    with logged(verbose, log_file):
+        if dry_run:
+            run_plan(
+                PlanOptions(
+                    playbook=playbook,
+                    connect=connect,
+                    as_json=as_json,
+                    detailed_exitcode=detailed_exitcode,
+                    resume=resume,
+                    state_dir=state_dir,
+                )
+            )
+            return
+        run_apply(
+            ApplyOptions(
+                playbook=playbook,
+                connect=connect,
+                as_json=as_json,
+                yes=yes,
+                resume=resume,
+                state_dir=state_dir,
+                parallel=parallel,
+                step_retries=step_retries,
+            )
         )
-    )
 
 
 def run_apply(options: ApplyOptions) -> None:
     out, errors = output_console(), error_console()
     pb = load_or_exit(options.playbook, errors)
-    if not options.yes and not sys.stdin.isatty():
+    if not options.yes and not interactive():
         print_error(errors, "not on a terminal, so cannot ask for confirmation: pass --yes")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FAILED)
     settings = options.connect.settings(read_only=False)
     _notes(errors, settings, pb)
     states = _state_dir(options.playbook, options.state_dir)
@@ -289,10 +277,10 @@ def run_apply(options: ApplyOptions) -> None:
         lock.acquire()
     except F5EcmpError as exc:
         print_error(errors, str(exc))
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_FAILED) from None
     if lock.stale_holder:
         errors.print(
-            f"[yellow]warning: took over the lock of an earlier run that died ({lock.stale_holder})[/]"
+            warning(f"took over the lock of an earlier run that died ({lock.stale_holder})")
         )
     try:
         _apply_locked(pb, options, settings, states, out, errors)
@@ -314,7 +302,30 @@ def _resume_notes(errors: Console, resumed: ResumePlan) -> None:
         f"recorded{where}); every step is read again and only what still differs is applied"
     )
     if resumed.problem:
-        errors.print(f"[yellow]warning: {resumed.problem}[/]")
+        errors.print(warning(resumed.problem))
+
+
+def _confirmed(
+    session: Session, found: Hints, router: RouterChanges | None, out: Console,
+    errors: Console,
+) -> None:  # fmt: skip
+    """Show the plan and ask; return to apply. Nothing to change: the plan says so and the
+    command exits 0 without asking; anything but ``yes``: "Apply cancelled.", exit 1."""
+    pb = session.playbook
+    context = session.context()
+    use_hints(context, found)  # the plan shown is what the run will send
+    try:
+        results = Runner(context).plan()
+    except F5EcmpError as exc:
+        print_failure(errors, exc)
+        raise typer.Exit(EXIT_FAILED) from None
+    print_plan(out, results, pb.cluster)
+    print_router(out, router, applied=False)
+    if not _pending(results):
+        raise typer.Exit(EXIT_OK)
+    if not confirm_apply():
+        errors.print("Apply cancelled.")
+        raise typer.Exit(EXIT_FAILED)
 
 
 def _apply_locked(
@@ -329,26 +340,15 @@ def _apply_locked(
     found = journal_hints(list_runs(states, pb.cluster))
     with _session(pb, settings, errors, found.leaving) as session:
         target = session.target()
-        if options.resume:  # refuse other devices before showing or asking anything
-            try:
-                _resume_notes(errors, plan_resume(states, pb, target))
-            except F5EcmpError as exc:
-                print_error(errors, str(exc))
-                raise typer.Exit(1) from None
-        context = session.context()
         try:
+            if options.resume:  # refuse other devices before showing or asking anything
+                _resume_notes(errors, plan_resume(states, pb, target))
             router = _router_changes(session)
         except F5EcmpError as exc:
-            print_error(errors, str(exc))
-            raise typer.Exit(1) from None
+            print_failure(errors, exc)
+            raise typer.Exit(EXIT_FAILED) from None
         if not options.yes:
-            preview = session.context()
-            use_hints(preview, found)  # the plan shown is what the run will send
-            results = Runner(preview).plan()
-            print_plan(out, results, pb.cluster)
-            print_router(out, router, applied=False)
-            if not typer.confirm("Apply these changes?", default=False):
-                raise typer.Exit(1)
+            _confirmed(session, found, router, out, errors)
         shown = errors if options.as_json else out
         display: LiveDisplay | EventPrinter = (
             LiveDisplay(shown, [d.name for d in pb.devices])
@@ -356,18 +356,19 @@ def _apply_locked(
             else EventPrinter(shown)
         )
         rollout = Rollout(
-            context, states, str(options.playbook), target=target, resume=options.resume,
-            parallel=options.parallel, step_retries=retries, on_event=display, locked=True,
+            session.context(), states, str(options.playbook), target=target,
+            resume=options.resume, parallel=options.parallel, step_retries=retries,
+            on_event=_logging_events(display), locked=True,
         )  # fmt: skip
         with (
             stop_on_interrupt(rollout.stop),
-            display if isinstance(display, LiveDisplay) else _nothing(),
+            display if isinstance(display, LiveDisplay) else nullcontext(),
         ):
             try:
                 result, _resumed, journal, _stale = rollout.run()
             except F5EcmpError as exc:
-                print_error(errors, str(exc))
-                raise typer.Exit(1) from None
+                print_failure(errors, exc)
+                raise typer.Exit(EXIT_FAILED) from None
         if options.as_json:
             document = result_json(result, session.clients, journal.run_id)
             document["router"] = router_json(router)
@@ -379,82 +380,28 @@ def _apply_locked(
             out.print(f"journal: {journal.path}")
         for name, why in session.leaving_unreachable.items():
             errors.print(
-                f"[yellow]warning: {name}, which the playbook dropped, could not be reached "
-                f"({why}): it was removed from the remaining devices only; reset its trust "
-                "by hand if it comes back[/]"
+                warning(
+                    f"{name}, which the playbook dropped, could not be reached ({why}): it was "
+                    "removed from the remaining devices only; reset its trust by hand if it "
+                    "comes back"
+                )
             )
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
+def _logging_events(display: Callable[[Event], None]) -> Callable[[Event], None]:
+    """The display, with every event also in the log (``--log-file``)."""
 
+    def on_event(event: Event) -> None:
+        log.debug("%s", event)
+        display(event)
 
-@contextmanager
-def stop_on_interrupt(stop: threading.Event) -> Iterator[None]:
-    """The first Ctrl-C asks the run to stop after the request in flight; a second one
-    interrupts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-
-    previous: Callable[..., Any] | int | None = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt = False) -> None:
-    """List the runs of this playbook's cluster and where each stopped."""
-    out, errors = output_console(), error_console()
-    pb = load_or_exit(playbook, errors)
-    states = _state_dir(playbook, state_dir)
-    runs = list_runs(states, pb.cluster)
-    if as_json:
-        typer.echo(
-            json.dumps(
-                [{"run": r.run_id, "records": r.records, "problem": r.problem} for r in runs],
-                indent=2,
-            )
-        )
-    elif not runs:
-        out.print(f"No runs of cluster {pb.cluster} in {states}.")
-    else:
-        print_history(out, runs)
-
-
-def status(
-    playbook: PlaybookArg, simulate: Simulate = False, endpoints: EndpointsOpt = None,
-    ca_bundle: CaBundle = None, insecure: Insecure = False, connect_timeout: ConnectTimeout = 10.0,
-    read_timeout: ReadTimeout = 60.0, attempts: Attempts = 6, as_json: JsonOpt = False,
-) -> None:  # fmt: skip
-    """Show sync and failover state, where each traffic group runs, and the virtual address;
-    exit 1 when anything is unhealthy."""
-    out, errors = output_console(), error_console()
-    pb = load_or_exit(playbook, errors)
-    connect = ConnectOptions(
-        simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
-        connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
-    )  # fmt: skip
-    settings = connect.settings(read_only=True, best_effort=True)
-    _notes(errors, settings, pb)
-    with _session(pb, settings, errors) as session:
-        health = read_cluster(pb, session.clients, session.unreachable)
-    if as_json:
-        typer.echo(json.dumps(health.as_dict(), indent=2))
-    else:
-        print_health(out, health)
-    raise typer.Exit(0 if health.healthy else 1)
+    return on_event
 
 
 def register(app: typer.Typer) -> None:
+    from f5ecmp.cli_status import history, status
+
     app.command()(plan)
     app.command()(apply)
     app.command()(status)

@@ -17,6 +17,10 @@ worked around here:
   is passed with every request.
 * Creating the session silences urllib3's ``InsecureRequestWarning`` process-wide; f5ecmp
   prints its own warning when verification is turned off (``--insecure``).
+
+Every request is logged (:mod:`f5ecmp.client_log`). A refused connection (nothing listens
+there, or no route) gets at most three tries, within the connect timeout: retrying it longer
+only delays the report of a wrong address or port.
 """
 
 from __future__ import annotations
@@ -31,9 +35,28 @@ import requests
 from icontrol.session import iControlRESTSession
 from tenacity import RetryCallState
 
+from f5ecmp.client_errors import (
+    RETRIABLE_STATUS,
+    AmbiguousWriteError,
+    AuthError,
+    DeviceError,
+    ReadOnlyError,
+    UnreachableError,
+    answer_message,
+    never_connected,
+    reason,
+    refused,
+    tls_error,
+)
+from f5ecmp.client_log import RequestLog
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.policies import RequestRetry
 from f5ecmp.redact import scrub
+
+__all__ = [
+    "AmbiguousWriteError", "AuthError", "Client", "Counters", "DeviceError", "ReadOnlyError",
+    "RetryPolicy", "Timeouts", "UnreachableError",
+]  # fmt: skip
 
 LOGIN_PATH = "/mgmt/shared/authn/login"
 TOKEN_PATH = "/mgmt/shared/authz/tokens/{token}"
@@ -41,53 +64,17 @@ TRANSACTION_PATH = "/mgmt/tm/transaction"
 TOKEN_LIFETIME_S = 1200  # what BIG-IP grants a new token (reference §3.1)
 TOKEN_EXTENDED_S = 3600  # asked for when a long run nears the end of a token
 _TOKEN_MARGIN_S = 120
-_RETRIABLE_STATUS = frozenset({502, 503, 504})
-# Bodies a busy or restarting device answers with (reference §2.2): nothing was applied.
-_BUSY_MARKERS = (
-    "The connection to mcpd has been lost",
-    "not registered",
-    "Configuration Utility restarting",
-)
+# Tries of a request whose connection is refused or cannot be set up at all.
+REFUSED_ATTEMPTS = 3
 _TOKEN_GONE = ("X-F5-Auth-Token does not exist", "X-F5-Auth-Token is invalid", "token has expired")
 
 
-class DeviceError(F5EcmpError):
-    """A device answered with an error; carries everything needed to say what and where."""
+class _GiveUp(Exception):
+    """Internal: a transient failure not worth another attempt (a refused connection)."""
 
-    def __init__(
-        self,
-        device: str,
-        method: str,
-        path: str,
-        status: int,
-        message: str,
-        code: int | None = None,
-        api_error: int | None = None,
-    ) -> None:
-        self.device, self.method, self.path, self.status = device, method, path, status
-        self.message, self.code, self.api_error = message, code, api_error
-        super().__init__(f"{device}: {method} {path} → HTTP {status}: {message}")
-
-    @property
-    def busy(self) -> bool:
-        """The device refused for now (restarting, mcpd lost): nothing was applied."""
-        return self.status in _RETRIABLE_STATUS or any(m in self.message for m in _BUSY_MARKERS)
-
-
-class AuthError(F5EcmpError):
-    """The device refused the credentials."""
-
-
-class UnreachableError(F5EcmpError):
-    """No answer from the device (refused, timed out, TLS failure) after every retry."""
-
-
-class ReadOnlyError(F5EcmpError):
-    """A write was attempted through a read-only client (``plan``)."""
-
-
-class AmbiguousWriteError(F5EcmpError):
-    """A write's answer was lost: it may or may not have been applied. Re-read and decide."""
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class _Transient(Exception):
@@ -111,7 +98,7 @@ RetryPolicy = RequestRetry  # the policy lives with the other retries and waits
 
 @dataclass(frozen=True)
 class Timeouts:
-    connect_s: float = 10.0
+    connect_s: float = 5.0
     read_s: float = 60.0
 
 
@@ -147,6 +134,10 @@ class Client:
         self._session: requests.Session = self._icrs.session
         self._session.verify = self.verify
         self._auth = self._session.auth  # f5-sdk's iControlRESTTokenAuth
+        self._log = RequestLog(
+            self.name, lambda: [self.password, *self.also_secret, self.token or ""],
+            lambda: self.token,
+        )  # fmt: skip
 
     @property
     def base_url(self) -> str:
@@ -170,13 +161,15 @@ class Client:
         body = {"username": self.username, "password": self.password, "loginProviderName": "tmos"}
         self._session.auth = None  # the login itself carries the credentials in its body
         try:
-            response = self._retrying(lambda: self._login_attempt(body), "POST", LOGIN_PATH)
+            response = self._retrying(
+                lambda retry: self._login_attempt(body, retry), "POST", LOGIN_PATH
+            )
         finally:
             self._session.auth = self._auth
         self.counters.logins += 1
         if response.status_code == 401:
             raise AuthError(
-                f"{self.name}: the device refused the credentials ({_message(response)})"
+                f"{self.name}: the device refused the credentials ({answer_message(response)})"
             )
         if not response.ok:
             raise self._error("POST", LOGIN_PATH, response)
@@ -193,15 +186,15 @@ class Client:
         # on its own (without a timeout, on a new connection) behind our back.
         self._auth.token, self._auth.expiration = self.token, None
 
-    def _login_attempt(self, body: dict[str, Any]) -> requests.Response:
+    def _login_attempt(self, body: dict[str, Any], retry: int) -> requests.Response:
         """One login: repeating a login is harmless, so any transport failure is retried."""
         try:
-            response = self._send("POST", LOGIN_PATH, None, body)
+            response = self._send("POST", LOGIN_PATH, None, body, retry=retry)
         except requests.exceptions.SSLError as exc:
-            raise UnreachableError(f"{self.name}: TLS failed: {_reason(exc)}") from None
+            raise tls_error(self.name, self.base_url, self.verify, exc) from None
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise _Transient(exc) from None
-        if response.status_code in _RETRIABLE_STATUS:
+        if response.status_code in RETRIABLE_STATUS:
             raise _Transient(self._error("POST", LOGIN_PATH, response))
         return response
 
@@ -256,19 +249,34 @@ class Client:
         if write and self.read_only:
             raise ReadOnlyError(f"{self.name}: {method} {path} refused: this run is read-only")
         return self._retrying(
-            lambda: self._attempt(method, path, params, body, confirm, headers=headers),
+            lambda retry: self._attempt(
+                method, path, params, body, confirm, headers=headers, retry=retry
+            ),
             method,
             path,
         )
 
-    def _retrying(self, attempt: Callable[[], Any], method: str, path: str) -> Any:
-        retrying = self.retry.retrying(_Transient, self.sleep, self._count_retry)
+    def _retrying(self, attempt: Callable[[int], Any], method: str, path: str) -> Any:
+        """Call ``attempt(retry number)`` under the retry policy; a refused connection gets
+        at most ``REFUSED_ATTEMPTS`` tries, and no more than fit in the connect timeout."""
+        retrying = self.retry.retrying(_Transient, self.sleep, self._before_retry(method, path))
+        start, tries = self.clock(), 0
         try:
             for each in retrying:
                 with each:
-                    return attempt()
-        except _Transient as exc:
-            raise self._give_up(method, path, exc.cause) from None
+                    tries = each.retry_state.attempt_number
+                    try:
+                        return attempt(tries - 1)
+                    except _Transient as exc:
+                        if refused(exc.cause) and (
+                            tries >= REFUSED_ATTEMPTS
+                            or self.clock() - start + self.retry.longest_wait(tries)
+                            > self.timeouts.connect_s
+                        ):
+                            raise _GiveUp(exc.cause) from None
+                        raise
+        except (_Transient, _GiveUp) as exc:
+            raise self._give_up(method, path, exc.cause, tries) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def transaction(
@@ -291,8 +299,15 @@ class Client:
                               f"transaction ended {done.get('state')}: {done.get('failureReason', '')}")  # fmt: skip
         return done
 
-    def _count_retry(self, _state: RetryCallState) -> None:
-        self.counters.retries += 1
+    def _before_retry(self, method: str, path: str) -> Callable[[RetryCallState], None]:
+        def before(state: RetryCallState) -> None:
+            self.counters.retries += 1
+            cause = state.outcome.exception() if state.outcome is not None else None
+            why = reason(cause.cause) if isinstance(cause, _Transient) else str(cause)
+            wait = state.next_action.sleep if state.next_action is not None else 0.0
+            self._log.retry(method, path, state.attempt_number, wait, why)
+
+        return before
 
     def _attempt(
         self,
@@ -303,6 +318,7 @@ class Client:
         confirm: Callable[[], bool] | None,
         relogged: bool = False,
         headers: Mapping[str, str] | None = None,
+        retry: int = 0,
     ) -> Any:
         self._extend_token_if_needed()
         if method == "GET":
@@ -310,15 +326,15 @@ class Client:
         else:
             self.counters.writes += 1
         try:
-            response = self._send(method, path, params, body, headers)
+            response = self._send(method, path, params, body, headers, retry=retry)
             payload = response.json() if response.ok and response.content else {}
         except (requests.ConnectTimeout, requests.exceptions.SSLError) as exc:
             if isinstance(exc, requests.exceptions.SSLError):
-                raise UnreachableError(f"{self.name}: TLS failed: {_reason(exc)}") from None
+                raise tls_error(self.name, self.base_url, self.verify, exc) from None
             raise _Transient(exc) from None  # never reached the device
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             if method == "GET" or (
-                isinstance(exc, requests.ConnectionError) and _never_connected(exc)
+                isinstance(exc, requests.ConnectionError) and never_connected(exc)
             ):
                 raise _Transient(exc) from None
             return self._after_lost_write(method, path, body, confirm, exc)
@@ -328,12 +344,12 @@ class Client:
             return self._after_lost_write(method, path, body, confirm, exc)
         except ValueError:  # a 2xx whose body is not JSON (an HTML error page from a proxy)
             raise DeviceError(self.name, method, path, response.status_code,
-                              "the answer is not JSON: " + _message(response)) from None  # fmt: skip
+                              "the answer is not JSON: " + answer_message(response)) from None  # fmt: skip
         if response.status_code == 401 and any(m in response.text for m in _TOKEN_GONE):
             if relogged:
                 raise self._error(method, path, response)
             self._login()  # the device dropped or expired the token: once more, with a new one
-            return self._attempt(method, path, params, body, confirm, True, headers)
+            return self._attempt(method, path, params, body, confirm, True, headers, retry)
         if response.ok:
             return payload
         error = self._error(method, path, response)
@@ -359,7 +375,7 @@ class Client:
         if isinstance(body, dict) and "command" in body:
             raise _Transient(cause)
         raise AmbiguousWriteError(
-            f"{self.name}: {method} {path}: the answer was lost ({_reason(cause)}); "
+            f"{self.name}: {method} {path}: the answer was lost ({reason(cause)}); "
             "the change may or may not have been applied"
         )
 
@@ -370,17 +386,28 @@ class Client:
         params: Mapping[str, str] | None,
         body: Any,
         headers: Mapping[str, str] | None = None,
+        *,
+        retry: int = 0,
     ) -> requests.Response:
-        return self._session.request(
-            method,
-            self.base_url + path,
-            params=params,
-            json=body,
-            headers=dict(headers) if headers else None,
-            timeout=(self.timeouts.connect_s, self.timeouts.read_s),
-            # Per request: requests lets REQUESTS_CA_BUNDLE override a Session's ``verify``.
-            verify=self.verify,
-        )
+        start = time.monotonic()
+        try:
+            response = self._session.request(
+                method,
+                self.base_url + path,
+                params=params,
+                json=body,
+                headers=dict(headers) if headers else None,
+                timeout=(self.timeouts.connect_s, self.timeouts.read_s),
+                # Per request: requests lets REQUESTS_CA_BUNDLE override a Session's ``verify``.
+                verify=self.verify,
+            )
+        except requests.RequestException as exc:
+            self._log.request(method, path, params, body, reason(exc), start, retry)
+            raise
+        error = None if response.ok else answer_message(response)
+        status = str(response.status_code)
+        self._log.request(method, path, params, body, status, start, retry, error)
+        return response
 
     def _error(self, method: str, path: str, response: requests.Response) -> DeviceError:
         code: int | None = None
@@ -394,45 +421,13 @@ class Client:
             api_error = (
                 payload.get("apiError") if isinstance(payload.get("apiError"), int) else None
             )
-        message = scrub(_message(response), [self.password, *self.also_secret])
+        message = scrub(answer_message(response), [self.password, *self.also_secret])
         return DeviceError(self.name, method, path, response.status_code, message, code, api_error)
 
-    def _give_up(self, method: str, path: str, cause: Exception) -> F5EcmpError:
+    def _give_up(self, method: str, path: str, cause: Exception, tries: int) -> F5EcmpError:
         if isinstance(cause, DeviceError):
             return cause
         return UnreachableError(
-            f"{self.name}: {method} {path}: no answer from {self.base_url} after "
-            f"{self.retry.attempts} attempts ({_reason(cause)})"
+            f"{self.name}: {method} {self._log.shown(path)}: no answer from {self.base_url} after "
+            f"{tries} attempt{'s' if tries != 1 else ''} ({reason(cause)})"
         )
-
-
-def _message(response: requests.Response) -> str:
-    try:
-        payload = response.json()
-    except ValueError:
-        payload = None
-    if isinstance(payload, dict) and payload.get("message"):
-        return str(payload["message"])
-    text = " ".join(response.text.split())
-    return text[:200] if text else response.reason or "no message"
-
-
-def _never_connected(exc: requests.ConnectionError) -> bool:
-    """True when the connection was refused or never set up, so nothing was sent."""
-    text = str(exc)
-    return any(
-        marker in text
-        for marker in ("NewConnectionError", "Connection refused", "Failed to establish")
-    )
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc.args[0]) if exc.args else type(exc).__name__
-    for marker in ("Connection refused", "timed out", "CERTIFICATE_VERIFY_FAILED", "reset by peer"):
-        if marker in text:
-            return (
-                marker.lower()
-                if marker != "CERTIFICATE_VERIFY_FAILED"
-                else "certificate verify failed"
-            )
-    return text.split(": ")[-1][:160]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -92,8 +93,11 @@ def open_clients(
     return clients
 
 
-def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, DeviceInfo]:
-    """Every device answers as the playbook's device at that address, all on one version."""
+def check_identity(
+    pb: Playbook, clients: Mapping[str, Client], *, one_version: bool = True
+) -> dict[str, DeviceInfo]:
+    """Every device answers as the playbook's device at that address, all on one version
+    (``one_version=False``: versions may differ, for ``status``; see :func:`mixed_versions`)."""
 
     def read(name: str) -> DeviceInfo:
         answer = clients[name].get(DEVICE_COLLECTION)
@@ -116,7 +120,7 @@ def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, Dev
                 f"{endpoint} is device {found.name}, but the playbook expects {device.name} there"
             )
     versions = {info.version for info in infos.values()}
-    if len(versions) > 1:
+    if len(versions) > 1 and one_version:
         listing = ", ".join(f"{name} {info.version}" for name, info in infos.items())
         problems.append(
             f"devices run different versions ({listing}): device trust needs one version"
@@ -124,6 +128,23 @@ def check_identity(pb: Playbook, clients: Mapping[str, Client]) -> dict[str, Dev
     if problems:
         raise IdentityError("\n".join(problems))
     return infos
+
+
+def mixed_versions(pb: Playbook, infos: Mapping[str, DeviceInfo]) -> list[str]:
+    """One line per device that runs another version than most devices (than the first
+    device, on a tie); none when all run one version."""
+    counts = Counter(info.version for info in infos.values())
+    if len(counts) <= 1:
+        return []
+    first = infos[pb.authority.name].version if pb.authority.name in infos else None
+    top = max(counts.values())
+    usual = first if first is not None and counts[first] == top else counts.most_common(1)[0][0]
+    return [
+        f"{name} runs TMOS {info.version}, the others {usual}: device trust needs one "
+        "version, so plan and apply refuse until they match"
+        for name, info in infos.items()
+        if info.version != usual
+    ]
 
 
 def close_all(clients: Mapping[str, Client]) -> None:

@@ -2,16 +2,16 @@
 
 Each device uses the playbook's ``credentials`` variable names unless it names its own. A
 variable that is not set is asked for on the terminal (without echo); with no terminal, that
-is an error naming the variable, never a silent empty password.
+is an error naming the variable, never a silent empty password. Prompts go to stderr (the
+password's to the terminal), so that a redirected stdout never holds one.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
-import sys
 from collections.abc import Callable, Mapping
 
+from f5ecmp import prompt as prompts
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook import Playbook
 
@@ -31,8 +31,8 @@ def resolve(
 ) -> dict[str, tuple[str, str]]:
     """Device name → (username, password). Each variable is read or asked for once."""
     env = os.environ if environ is None else environ
-    ask = prompt or (lambda text: getpass.getpass(text))
-    tty = sys.stdin.isatty() if interactive is None else interactive
+    ask_secret = prompt or prompts.ask_secret
+    tty = prompts.interactive() if interactive is None else interactive
     asked: dict[str, str] = {}
 
     def value(variable: str, secret: bool, device: str) -> str:
@@ -46,7 +46,7 @@ def resolve(
                 f"export {variable}"
             )
         text = f"{'Password' if secret else 'User name'} for {device} ({variable}): "
-        answer = ask(text) if secret else input(text)
+        answer = ask_secret(text) if secret else prompts.ask(text)
         if not answer:
             raise CredentialsError(f"no value given for {variable}")
         asked[variable] = answer

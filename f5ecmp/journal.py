@@ -9,7 +9,9 @@ Records (``type``): ``run-start`` (run id, playbook path, fingerprint, and the t
 devices the run went to — kind, each device's URL, cm device name, base MAC and chassis id),
 ``step-start``, ``step-done`` (with the changes made), ``step-failed`` (with the error),
 ``run-end``. A journal tells the operator what a run did and where it stopped; it is never
-taken as proof that a device is configured: ``--resume`` reads every step again.
+taken as proof that a device is configured: ``--resume`` reads every step again. A record
+that lacks a field its type needs (a ``step-done`` without ``step``), or holds one of the
+wrong type, is read like a corrupt line.
 
 A failover drill journals in the same directory, its ``run-start`` marked ``kind: drill``
 and its records its own (``drill-move``, ``drill-return``, ``drill-restore``); ``history``
@@ -34,6 +36,23 @@ from f5ecmp.errors import F5EcmpError
 from f5ecmp.redact import redact
 
 JOURNAL_SUFFIX = ".jsonl"
+
+_NUMBER = (int, float)
+# The fields each record type must carry, and their types; records of other types (a newer
+# f5ecmp's) are kept as they are.
+_REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "run-start": {},
+    "step-start": {"step": str, "device": str},
+    "step-done": {"step": str, "device": str, "changes": list},
+    "step-failed": {"step": str, "device": str, "error": str},
+    "run-end": {"ok": bool},
+}
+# Fields that may be missing, but not of another type where present: on every record, and
+# on a run's start (a drill's own records use some of these names for other things).
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {"time": _NUMBER}
+_OPTIONAL_AT_START: dict[str, type | tuple[type, ...]] = {
+    "fingerprint": str, "resumes": str, "target": dict, "playbook": str,
+}  # fmt: skip
 
 
 class JournalError(F5EcmpError):
@@ -212,19 +231,55 @@ def read_run(path: Path) -> Run:
     for number, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
             continue
+        problem: str | None
         try:
             record = json.loads(line)
-            if not isinstance(record, dict) or "type" not in record:
-                raise ValueError("not a journal record")
         except ValueError:
             torn = not raw.endswith(b"\n") and raw.rstrip(b"\n").endswith(line)
-            what = "ends with a partly written record" if torn else "is corrupt"
+            problem = "ends with a partly written record" if torn else "is corrupt"
+        else:
+            why = _malformed(record)
+            problem = f"is corrupt ({why})" if why is not None else None
+        if problem is not None:
             run.problem = (
-                f"{path}: line {number} {what}; using the {len(run.records)} records before it"
+                f"{path}: line {number} {problem}; using the {len(run.records)} records before it"
             )
             break
         run.records.append(record)
     return run
+
+
+def _malformed(record: Any) -> str | None:
+    """What makes ``record`` unusable, or None."""
+    if not isinstance(record, dict) or not isinstance(record.get("type"), str):
+        return "not a journal record"
+    kind = record["type"]
+    for name, expected in _REQUIRED.get(kind, {}).items():
+        if name not in record:
+            return f"a {kind} record without '{name}'"
+        if not isinstance(record[name], expected):
+            return f"a {kind} record whose '{name}' is not {_TYPE_NAMES[expected]}"
+    optional = {**_OPTIONAL, **(_OPTIONAL_AT_START if kind == "run-start" else {})}
+    for name, expected in optional.items():
+        if record.get(name) is not None and not isinstance(record[name], expected):
+            return f"a {kind} record whose '{name}' is not {_TYPE_NAMES[expected]}"
+    target = record.get("target")
+    if kind == "run-start" and isinstance(target, dict):
+        devices = target.get("devices")
+        if devices is not None and not (
+            isinstance(devices, dict) and all(isinstance(d, dict) for d in devices.values())
+        ):
+            return f"a {kind} record whose target devices are not a mapping of devices"
+    return None
+
+
+_TYPE_NAMES: dict[type | tuple[type, ...], str] = {
+    str: "text",
+    list: "a list",
+    bool: "true or false",
+    dict: "a mapping",
+    _NUMBER: "a number",
+}
 
 
 def list_runs(state_dir: Path, cluster: str) -> list[Run]:

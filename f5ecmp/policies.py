@@ -39,6 +39,10 @@ class RequestRetry:
     max_wait_s: float = 10.0
     jitter_s: float = 0.5
 
+    def longest_wait(self, attempt: int) -> float:
+        """The longest wait after try number ``attempt`` (1 for the first), jitter included."""
+        return float(min(self.initial_s * 2 ** (attempt - 1), self.max_wait_s)) + self.jitter_s
+
     def retrying(
         self,
         retry_on: type[BaseException] | tuple[type[BaseException], ...],

@@ -5,24 +5,59 @@ The engine returns data and never prints; the CLI hands that data to these funct
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from f5ecmp.errors import Issue
 from f5ecmp.playbook import Playbook
 from f5ecmp.playbook.types import IPInterface
+from f5ecmp.printable import has_unsafe, printable
+
+
+class SafeConsole(Console):
+    """A console for text f5ecmp does not control: rich markup is off, so ``[red]`` in a
+    device's answer prints as written, and control characters are shown as escapes rather
+    than sent to the terminal. Styles come only from :class:`Text` styles."""
+
+    def __init__(
+        self, *, stderr: bool = False, soft_wrap: bool = False, width: int | None = None
+    ) -> None:
+        super().__init__(
+            markup=False, highlight=False, stderr=stderr, soft_wrap=soft_wrap, width=width
+        )
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        # Strings are escaped before they are measured, so tables size them as shown.
+        return super().render_str(printable(text), **options)
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        # The safety net for Text built elsewhere: no control character reaches the terminal.
+        for segment in super().render(renderable, options):
+            if segment.control is None and has_unsafe(segment.text):
+                yield Segment(printable(segment.text), segment.style)
+            else:
+                yield segment
 
 
 def error_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return SafeConsole(stderr=True, soft_wrap=True)
+
+
+def warning(text: str) -> Text:
+    """A yellow ``warning: …`` line, its text shown as written."""
+    return Text(f"warning: {text}", style="yellow")
 
 
 def print_error(console: Console, message: str) -> None:
     """One red line: ``error: <message>``."""
-    console.print(Text.assemble(("error: ", "bold red"), message))
+    console.print(Text.assemble(("error: ", "bold red"), printable(message)))
 
 
 def print_issues(console: Console, issues: Iterable[Issue], *, label: str = "error") -> int:
@@ -32,16 +67,18 @@ def print_issues(console: Console, issues: Iterable[Issue], *, label: str = "err
     for issue in issues:
         where = f"{issue.file}:{issue.line}" if issue.line else issue.file
         what = f"{issue.path}: {issue.message}" if issue.path else issue.message
-        console.print(Text.assemble(f"{where}: ", (f"{label}: ", style), what))
+        console.print(
+            Text.assemble(printable(f"{where}: "), (f"{label}: ", style), printable(what))
+        )
         count += 1
     return count
 
 
 def output_console() -> Console:
     """Standard output; when it is not a terminal, lines are not cut at 80 columns."""
-    console = Console(highlight=False)
+    console = SafeConsole()
     if not console.is_terminal:
-        console = Console(highlight=False, width=200)
+        console = SafeConsole(width=200)
     return console
 
 

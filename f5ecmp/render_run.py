@@ -14,6 +14,7 @@ from rich.text import Text
 from f5ecmp.bigip.cluster import ClusterState
 from f5ecmp.client import Client
 from f5ecmp.journal import Run
+from f5ecmp.printable import printable
 from f5ecmp.router import RouterChanges
 from f5ecmp.runner import (
     ChangeNotNeeded,
@@ -37,7 +38,7 @@ def print_plan(console: Console, results: list[StepResult], cluster: str) -> Non
     for r in results:
         head = f"{r.number:>2} {r.step:<15} {r.device:<24} "
         if r.outcome == "pending":
-            console.print(Text.assemble(head, ("… ", "dim"), (r.error or "", "dim")))
+            console.print(Text.assemble(head, ("… ", "dim"), (printable(r.error or ""), "dim")))
             continue
         if not r.changes:
             console.print(Text.assemble(head, ("= unchanged", "dim")))
@@ -45,7 +46,9 @@ def print_plan(console: Console, results: list[StepResult], cluster: str) -> Non
         for i, change in enumerate(r.changes):
             lead = head if i == 0 else " " * len(head)
             console.print(
-                Text.assemble(lead, (f"{change.symbol} ", _STYLE[change.symbol]), change.summary)
+                Text.assemble(
+                    lead, (f"{change.symbol} ", _STYLE[change.symbol]), printable(change.summary)
+                )
             )
     console.print(plan_summary(results))
 
@@ -79,6 +82,12 @@ def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
     }
 
 
+def _stopped(error: str) -> bool:
+    """A step ended by the operator's stop (Ctrl-C, SIGTERM, SIGHUP), not by a failure: the
+    runner's stop errors all say so first."""
+    return error.startswith("stopped")
+
+
 class EventPrinter:
     """One line per event: what apply is doing, as it happens (retries included)."""
 
@@ -92,13 +101,17 @@ class EventPrinter:
             case StepStarted(step=step, number=number, device=device):
                 line = Text(f" step {number}/{len(STEPS)} {step} on {device}")
             case ChangeSent(device=device, summary=summary):
-                line = Text(f"   {device}: {summary}")
+                line = Text(printable(f"   {device}: {summary}"))
             case ChangeNotNeeded(device=device, summary=summary):
-                line = Text(f"   {device}: not needed any more: {summary}", style="dim")
+                line = Text(printable(f"   {device}: not needed any more: {summary}"), style="dim")
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
-                line = Text(f"   retry {attempt} of {step} on {device}: {reason}", style="yellow")
+                line = Text(
+                    printable(f"   retry {attempt} of {step} on {device}: {reason}"), style="yellow"
+                )
+            case StepFailed(step=step, device=device, error=error) if _stopped(error):
+                line = Text(printable(f"   {step} stopped on {device}: {error}"), style="yellow")
             case StepFailed(step=step, device=device, error=error):
-                line = Text(f"   {step} failed on {device}: {error}", style="red")
+                line = Text(printable(f"   {step} failed on {device}: {error}"), style="red")
             case StepDone():
                 line = None
         if line is not None:
@@ -143,7 +156,8 @@ class LiveDisplay:
                 self.retries += 1
                 self.states[device] = f"{step}: retry {attempt} ({reason})"
             case StepFailed(step=step, device=device, error=error):
-                self.states[device] = f"{step}: FAILED: {error}"
+                word = "stopped" if _stopped(error) else "FAILED"
+                self.states[device] = f"{step}: {word}: {error}"
         self.live.update(self._render())
 
     def _render(self) -> Table:
@@ -152,8 +166,12 @@ class LiveDisplay:
         table.add_column(style="bold")
         table.add_column(overflow="ellipsis", no_wrap=True)
         for device, state in self.states.items():
-            style = "red" if "FAILED" in state else ("yellow" if "retry" in state else "")
-            table.add_row(device, Text(state, style=style))
+            style = (
+                "red"
+                if "FAILED" in state
+                else ("yellow" if "retry" in state or ": stopped: " in state else "")
+            )
+            table.add_row(device, Text(printable(state), style=style))
         return table
 
 
@@ -162,9 +180,10 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     for column in ("step", "device", "outcome", "changes"):
         table.add_column(column)
     for r in run.results:
-        style = {"failed": "red", "changed": "green"}.get(r.outcome, "")
+        outcome = "stopped" if r.stopped else r.outcome
+        style = {"failed": "red", "stopped": "yellow", "changed": "green"}.get(outcome, "")
         table.add_row(
-            f"{r.number} {r.step}", r.device, Text(r.outcome, style=style), str(len(r.changes))
+            f"{r.number} {r.step}", r.device, Text(outcome, style=style), str(len(r.changes))
         )
     console.print(table)
     totals = Counter[str]()
@@ -194,7 +213,9 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     elif run.failed is not None:
         console.print(
             Text(
-                f"Step {run.failed.number} {run.failed.step} failed on {run.failed.device}: {run.failed.error}",
+                printable(
+                    f"Step {run.failed.number} {run.failed.step} failed on {run.failed.device}: {run.failed.error}"
+                ),
                 style="bold red",
             )
         )
@@ -202,6 +223,10 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
             "Fix the cause, then run `f5ecmp apply PLAYBOOK --resume`: every step is read again and only what still differs is applied."
         )
     else:
+        if not run.change_count:
+            console.print(
+                Text("No changes: the cluster matched the playbook; nothing was written.")
+            )
         console.print(
             Text(
                 "Verified: every device In Sync, floating self IPs and the spanning virtual address on every device, each traffic group active on its own device.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,10 +97,27 @@ def verify_setting(pb: Playbook, settings: Settings, endpoints: eps.Endpoints) -
         return False
     ca = settings.ca_bundle or endpoints.ca_bundle or pb.tls.ca_bundle
     if ca is not None:
-        if not Path(ca).is_file():
-            raise F5EcmpError(f"CA bundle {ca} does not exist")
+        check_ca_bundle(ca)
         return ca
     return pb.tls.verify
+
+
+def check_ca_bundle(path: str) -> None:
+    """Before any connection: a CA bundle that is missing or holds no usable certificate is
+    one error naming the file, not a TLS failure per device."""
+    if not Path(path).is_file():
+        raise F5EcmpError(f"CA bundle {path} does not exist")
+    try:
+        ssl.create_default_context(cafile=path)
+    except ssl.SSLError as exc:
+        why = (
+            "no PEM certificate in it" if "NO_CERTIFICATE" in str(exc) else "a damaged certificate"
+        )
+        raise F5EcmpError(
+            f"CA bundle {path} is not a PEM file of CA certificates ({why})"
+        ) from None
+    except OSError as exc:
+        raise F5EcmpError(f"CA bundle {path} cannot be read: {exc.strerror}") from None
 
 
 def _simulated_credentials(pb: Playbook, environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
@@ -152,7 +170,9 @@ def open_session(
             best_effort=settings.best_effort, unreachable=unreachable,
         )  # fmt: skip
         stack.callback(close_all, clients)
-        devices = check_identity(pb, clients) if not unreachable else {}
+        # status reports devices on other versions (a warning each); plan and apply refuse
+        one_version = not settings.best_effort
+        devices = check_identity(pb, clients, one_version=one_version) if not unreachable else {}
         leaving_unreachable: dict[str, str] = {}
         if devices and not settings.best_effort:
             authority = devices[pb.authority.name].devices

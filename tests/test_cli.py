@@ -126,3 +126,38 @@ def test_every_shipped_playbook_is_valid_against_the_schema() -> None:
             for e in validator.iter_errors(yaml.safe_load(path.read_text()))
         ]
         assert errors == [], f"{path.name}: {errors}"
+
+
+def _properties(node: object, where: str = "") -> list[tuple[str, dict[str, object]]]:
+    """Every property of every object in a JSON Schema, with where it is."""
+    found: list[tuple[str, dict[str, object]]] = []
+    if isinstance(node, dict):
+        for name, spec in (node.get("properties") or {}).items():
+            found.append((f"{where}.{name}", spec))
+        for key, value in node.items():
+            found.extend(_properties(value, f"{where}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_properties(value, f"{where}[{index}]"))
+    return found
+
+
+def test_every_schema_property_has_a_description() -> None:
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    properties = _properties(schema)
+    assert len(properties) > 80
+    undescribed = [where for where, spec in properties if not spec.get("description")]
+    assert undescribed == []
+
+
+def test_the_schema_allows_top_level_x_keys_and_nothing_else_unknown() -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    assert schema["additionalProperties"] is False
+    assert set(schema["patternProperties"]) == {"^x-"}
+    data = yaml.safe_load(SEED.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors({**data, "x-defaults": {"anchor": [1, 2]}})) == []
+    assert list(validator.iter_errors({**data, "extra": 1}))

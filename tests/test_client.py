@@ -171,14 +171,52 @@ def test_busy_answers_are_retried_with_backoff(
     assert len(clock.slept) == 2 and all(0 < s <= 11 for s in clock.slept)
 
 
-def test_an_unreachable_device_gives_up_after_the_bounded_attempts(clock: FakeClock) -> None:
-    with responses.RequestsMock() as rsps:
+def test_a_refused_connection_gets_three_tries_within_the_connect_timeout(
+    clock: FakeClock,
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add(responses.POST, f"{BASE}/mgmt/shared/authn/login", json=LOGIN)
         refused = requests.ConnectionError(
             "Failed to establish a new connection: Connection refused"
         )
         for _ in range(4):
             rsps.add(responses.GET, f"{BASE}/mgmt/tm/sys/", body=refused)
+        client = make_client(clock)
+        started = clock.now
+        with pytest.raises(UnreachableError, match=r"after 3 attempts \(connection refused\)"):
+            client.get("/mgmt/tm/sys/")
+    assert client.counters.retries == 2
+    assert clock.now - started < client.timeouts.connect_s
+
+
+def test_a_refused_connection_is_tried_no_longer_than_the_connect_timeout(
+    clock: FakeClock,
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.POST, f"{BASE}/mgmt/shared/authn/login", json=LOGIN)
+        for _ in range(4):
+            rsps.add(
+                responses.GET,
+                f"{BASE}/mgmt/tm/sys/",
+                body=requests.ConnectionError("Failed to establish a new connection: refused"),
+            )
+        client = make_client(clock)
+        client.timeouts = Timeouts(connect_s=1, read_s=7)
+        started = clock.now
+        with pytest.raises(UnreachableError, match="refused"):
+            client.get("/mgmt/tm/sys/")
+    assert clock.now - started <= 1
+
+
+def test_a_dropped_read_still_gets_every_attempt(clock: FakeClock) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, f"{BASE}/mgmt/shared/authn/login", json=LOGIN)
+        for _ in range(4):
+            rsps.add(
+                responses.GET,
+                f"{BASE}/mgmt/tm/sys/",
+                body=requests.ConnectionError("Connection reset by peer"),
+            )
         client = make_client(clock)
         with pytest.raises(UnreachableError, match="after 4 attempts"):
             client.get("/mgmt/tm/sys/")

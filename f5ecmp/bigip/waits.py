@@ -7,6 +7,7 @@ and sleep are injected, so tests never wait.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from f5ecmp.errors import F5EcmpError
 from f5ecmp.policies import Clock, PollPolicy, Sleep
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class WaitTimeout(F5EcmpError):
@@ -55,6 +57,7 @@ class Waiter:
             return value
 
         def sleep(seconds: float) -> None:
+            log.debug("waiting %.1f s for %s", seconds, what)
             self.sleep(seconds)
             if self.stop is not None and self.stop.is_set():
                 raise WaitStopped(f"stopped while waiting for {what}")

@@ -105,44 +105,54 @@ class VlanInterface(Spec):
 class Vlan(Spec):
     """Network > VLANs (guide: Creating VLANs); created on every device, never synced."""
 
-    name: Name
+    name: Name = Field(description="the VLAN's name on BIG-IP (e.g. external)")
     tag: VlanTag | None = Field(None, description="1-4094; omit to let BIG-IP assign one")
     customer_tag: VlanTag | None = Field(None, description="QinQ inner tag, 1-4094")
     interfaces: Annotated[tuple[Annotated[VlanInterface, BeforeValidator(_interface_shorthand, json_schema_input_type=VlanInterface | str)], ...],
-                          Field(min_length=1)]  # fmt: skip
-    source_check: Flag = False
-    mtu: Mtu = 1500
-    fail_safe: Flag = False
-    fail_safe_action: Literal["failover-restart-tm", "failover", "reboot", "restart-all"] = (
-        "failover-restart-tm"
+                          Field(min_length=1, description="member interfaces or trunks: a name (untagged) or {name, tagged, tag_mode}")]  # fmt: skip
+    source_check: Flag = Field(
+        False, description="check that a packet's source is reached back through this VLAN"
     )
-    fail_safe_timeout: Annotated[int, in_range(10, 3600, "fail-safe timeout")] = 90
-    auto_last_hop: Literal["default", "enabled", "disabled"] = "default"
-    cmp_hash: Literal["default", "src-ip", "dst-ip"] = "default"
-    dag_round_robin: Flag = False
+    mtu: Mtu = Field(1500, description="maximum transmission unit in bytes, 576-9198")
+    fail_safe: Flag = Field(False, description="VLAN fail-safe: act when the VLAN sees no traffic")
+    fail_safe_action: Literal["failover-restart-tm", "failover", "reboot", "restart-all"] = Field(
+        "failover-restart-tm", description="what fail-safe does when it triggers"
+    )
+    fail_safe_timeout: Annotated[int, in_range(10, 3600, "fail-safe timeout")] = Field(
+        90, description="seconds without traffic before fail-safe acts, 10-3600"
+    )
+    auto_last_hop: Literal["default", "enabled", "disabled"] = Field(
+        "default", description="send replies to the MAC address the request came from"
+    )
+    cmp_hash: Literal["default", "src-ip", "dst-ip"] = Field(
+        "default", description="how connections are spread over the TMM instances"
+    )
+    dag_round_robin: Flag = Field(False, description="spread stateless traffic evenly over TMMs")
 
 
 class Vlans(Spec):
-    external: Vlan
-    internal: Vlan
-    ha: Vlan
+    external: Vlan = Field(description="client side: the network the router reaches the devices on")
+    internal: Vlan = Field(description="server side; carries config sync and mirroring by default")
+    ha: Vlan = Field(description="failover heartbeats and the secondary mirroring address")
 
     def by_role(self) -> dict[VlanRole, Vlan]:
         return {"external": self.external, "internal": self.internal, "ha": self.ha}
 
 
 class Ntp(Spec):
-    servers: Annotated[tuple[Host, ...], Field(min_length=1)]
-    timezone: Timezone = "UTC"
+    servers: Annotated[
+        tuple[Host, ...], Field(min_length=1, description="NTP servers, at least one")
+    ]
+    timezone: Timezone = Field("UTC", description="IANA time zone of the clock (e.g. UTC)")
 
 
 class Dns(Spec):
-    servers: tuple[Address, ...] = ()
-    search: tuple[Hostname, ...] = ()
+    servers: tuple[Address, ...] = Field((), description="DNS servers (FQDN pool members need one)")
+    search: tuple[Hostname, ...] = Field((), description="DNS search domains")
 
 
 class SelfIp(Spec):
-    address: SelfAddress
+    address: SelfAddress = Field(description="address/prefix, e.g. 20.1.1.2/24")
     name: Name | None = Field(
         None, description="default: <role>_static_self_<device> / float_<role>_self_<device>"
     )
@@ -157,17 +167,17 @@ SelfIpField = Annotated[
 
 
 class StaticSelfs(Spec):
-    external: SelfIpField
-    internal: SelfIpField
-    ha: SelfIpField
+    external: SelfIpField = Field(description="static self IP on the external VLAN")
+    internal: SelfIpField = Field(description="static self IP on the internal VLAN")
+    ha: SelfIpField = Field(description="static self IP on the HA VLAN")
 
     def by_role(self) -> dict[VlanRole, SelfIp]:
         return {"external": self.external, "internal": self.internal, "ha": self.ha}
 
 
 class FloatingSelfs(Spec):
-    external: SelfIpField
-    internal: SelfIpField
+    external: SelfIpField = Field(description="floating self IP on the external VLAN")
+    internal: SelfIpField = Field(description="floating self IP on the internal VLAN")
 
     def by_role(self) -> dict[VlanRole, SelfIp]:
         return {"external": self.external, "internal": self.internal}
@@ -176,15 +186,19 @@ class FloatingSelfs(Spec):
 class TrafficGroup(Spec):
     """Device Management > Traffic Groups (guide: Creating traffic groups for failover)."""
 
-    name: Name
+    name: Name = Field(description="the traffic group's name (the first device's: traffic-group-1)")
     mac_masquerade: Mac = Field(description="locally administered unicast MAC")
-    description: str | None = None
-    failover_method: Literal["ha-order"] = "ha-order"
+    description: str | None = Field(None, description="description shown on BIG-IP")
+    failover_method: Literal["ha-order"] = Field(
+        "ha-order", description="how the next active device is chosen: by HA order"
+    )
     ha_order: tuple[Hostname, ...] | None = Field(
         None, description="device names; default: all devices, starting with this one"
     )
-    auto_failback: Flag = True
-    auto_failback_time: Annotated[int, in_range(0, 300, "auto failback time")] = 60
+    auto_failback: Flag = Field(True, description="go back to the first device of the HA order")
+    auto_failback_time: Annotated[int, in_range(0, 300, "auto failback time")] = Field(
+        60, description="seconds before auto failback, 0-300"
+    )
 
 
 class Connectivity(Spec):
@@ -194,7 +208,9 @@ class Connectivity(Spec):
     failover_unicast: tuple[Address, ...] | None = Field(
         None, description="default: [HA static self, management address]"
     )
-    failover_port: Annotated[int, in_range(1, 65535, "failover port")] = 1026
+    failover_port: Annotated[int, in_range(1, 65535, "failover port")] = Field(
+        1026, description="UDP port of network failover"
+    )
     mirror_primary_ip: Address | None = Field(None, description="default: internal static self")
     mirror_secondary_ip: MirrorAddress | None = Field(
         None, description="default: HA static self; 'none' for no secondary"
@@ -204,12 +220,16 @@ class Connectivity(Spec):
 class Device(Spec):
     name: Hostname = Field(description="the device's cm device name / hostname")
     mgmt: Address = Field(description="management address")
-    port: Annotated[Port, in_range(1, 65535, "REST port")] = 443
+    port: Annotated[Port, in_range(1, 65535, "REST port")] = Field(
+        443, description="HTTPS port of iControl REST on the management address"
+    )
     credentials: Credentials | None = Field(None, description="per-device credential variables")
-    static_selfs: StaticSelfs
-    floating_selfs: FloatingSelfs
-    traffic_group: TrafficGroup
-    connectivity: Connectivity = Connectivity()
+    static_selfs: StaticSelfs = Field(description="this device's static self IPs, one per VLAN")
+    floating_selfs: FloatingSelfs = Field(description="floating self IPs in this device's group")
+    traffic_group: TrafficGroup = Field(description="the traffic group this device runs")
+    connectivity: Connectivity = Field(
+        Connectivity(), description="config sync, failover and mirroring addresses to override"
+    )
     _label: str = PrivateAttr(default="")
 
     @property
@@ -266,52 +286,58 @@ _ROLE_PREFIX: dict[VlanRole, str] = {"external": "ext", "internal": "int", "ha":
 class DeviceGroup(Spec):
     """Device Management > Device Groups (guide: Creating a Sync-Failover device group)."""
 
-    name: Name
-    type: Literal["sync-failover", "sync-only"] = "sync-failover"
-    description: str | None = None
-    network_failover: Flag = True
-    auto_sync: Flag = False
-    save_on_auto_sync: Flag = False
-    full_sync: Flag = False
+    name: Name = Field(description="the device group's name")
+    type: Literal["sync-failover", "sync-only"] = Field(
+        "sync-failover", description="sync-failover, as the guide creates, or sync-only"
+    )
+    description: str | None = Field(None, description="description shown on BIG-IP")
+    network_failover: Flag = Field(True, description="failover over the network")
+    auto_sync: Flag = Field(False, description="sync after every change (off in the guide)")
+    save_on_auto_sync: Flag = Field(False, description="save the configuration on each auto sync")
+    full_sync: Flag = Field(False, description="always sync the whole configuration")
     # BIG-IP documents the default (1024 KB) but no range; any positive size is passed on.
     max_incremental_sync_kb: Annotated[int, in_range(1, 2**31 - 1, "max incremental sync size")] = (
-        1024
+        Field(1024, description="largest incremental sync in KB; above it, a full sync is sent")
     )
 
 
 class PoolMember(Spec):
     address: ServerAddress | None = Field(None, description="server address (or give fqdn)")
     fqdn: Fqdn | None = Field(None, description="server FQDN (or give address)")
-    port: MemberPort
+    port: MemberPort = Field(description="the member's service port, 1-65535")
     name: NodeName | None = Field(None, description="node name; default: the address or FQDN")
     auto_populate: Flag = Field(True, description="FQDN nodes: one ephemeral member per DNS answer")
-    address_family: Literal["ipv4", "ipv6"] = "ipv4"
+    address_family: Literal["ipv4", "ipv6"] = Field(
+        "ipv4", description="FQDN nodes: the address family asked of DNS"
+    )
 
 
 class Pool(Spec):
     """Local Traffic > Pools (guide: Creating a server pool)."""
 
-    name: Name
-    description: str | None = None
-    lb_method: LbMethod = "round-robin"
-    monitors: tuple[RefName, ...] = ()
+    name: Name = Field(description="the pool's name")
+    description: str | None = Field(None, description="description shown on BIG-IP")
+    lb_method: LbMethod = Field("round-robin", description="load-balancing method")
+    monitors: tuple[RefName, ...] = Field((), description="health monitors, e.g. http")
     monitor_min_up: int | None = Field(
         None, ge=1, description="'min N of' monitor rule; default: all"
     )
-    members: Annotated[tuple[PoolMember, ...], Field(min_length=1)]
+    members: Annotated[
+        tuple[PoolMember, ...], Field(min_length=1, description="the pool's members, one or more")
+    ]
 
 
 class VirtualServer(Spec):
     """Local Traffic > Virtual Servers (guide: Creating a destination address and port)."""
 
-    name: Name
-    description: str | None = None
-    type: VirtualType = "standard"
+    name: Name = Field(description="the virtual server's name")
+    description: str | None = Field(None, description="description shown on BIG-IP")
+    type: VirtualType = Field("standard", description="virtual server type (standard in the guide)")
     destination: Destination = Field(description="address or address/prefix (IPv4 or IPv6)")
-    port: Port
-    ip_protocol: Literal["tcp", "udp", "sctp", "any"] = "tcp"
-    snat: Literal["automap", "none"] = "automap"
-    mirroring: Flag = True
+    port: Port = Field(description="service port, 0 for any")
+    ip_protocol: Literal["tcp", "udp", "sctp", "any"] = Field("tcp", description="IP protocol")
+    snat: Literal["automap", "none"] = Field("automap", description="source address translation")
+    mirroring: Flag = Field(True, description="mirror connections to the next device")
     pool: Name | None = Field(None, description="default pool; default: the playbook's pool")
     profiles: tuple[RefName, ...] | None = Field(
         None, description="default: the protocol's profile (tcp, udp, sctp; fastL4 for any)"
@@ -327,9 +353,9 @@ class VirtualServer(Spec):
 class VirtualAddress(Spec):
     """Local Traffic > Virtual Address List (guide: Enabling the virtual address to span)."""
 
-    traffic_group: Name = "traffic-group-1"
-    arp: Flag = False
-    spanning: Flag = True
+    traffic_group: Name = Field("traffic-group-1", description="traffic group of the address")
+    arp: Flag = Field(False, description="answer ARP for the address (off: it is routed to)")
+    spanning: Flag = Field(True, description="the address is active on every device at once")
 
 
 RouterPlatform = Literal["frr", "ios", "nxos", "junos", "eos", "linux"]
@@ -393,16 +419,20 @@ class Playbook(Spec):
 
     cluster: Name = Field(description="label for the journal, state and output")
     partition: Name = Field("Common", description="partition of the pool, nodes and virtual server")
-    credentials: Credentials = Credentials()
-    tls: Tls = Tls()
-    vlans: Vlans
-    ntp: Ntp
-    dns: Dns = Dns()
-    devices: tuple[Device, ...]
-    device_group: DeviceGroup
-    pool: Pool
-    virtual_server: VirtualServer
-    virtual_address: VirtualAddress = VirtualAddress()
+    credentials: Credentials = Field(
+        Credentials(), description="environment variables holding the user name and password"
+    )
+    tls: Tls = Field(Tls(), description="how the devices' HTTPS certificates are verified")
+    vlans: Vlans = Field(description="the external, internal and HA VLANs of every device")
+    ntp: Ntp = Field(description="NTP servers and time zone of every device")
+    dns: Dns = Field(Dns(), description="DNS servers and search domains of every device")
+    devices: tuple[Device, ...] = Field(description="the devices; the first is the authority")
+    device_group: DeviceGroup = Field(description="the Sync-Failover device group")
+    pool: Pool = Field(description="the server pool")
+    virtual_server: VirtualServer = Field(description="the virtual server")
+    virtual_address: VirtualAddress = Field(
+        VirtualAddress(), description="the virtual server's address: group, ARP, spanning"
+    )
     router: Router | None = Field(None, description="defaults for `f5ecmp router-config`")
     step_retries: dict[StepId, StepRetries] = Field(
         default_factory=dict,

@@ -9,6 +9,10 @@ name) into numbers. So the file is *composed* into YAML nodes and converted here
   remains "1.10" and a MAC such as ``02:01:00:00:00:01`` is not read as a base-60 integer;
 * duplicate keys, tab indentation and non-scalar keys are reported, all of them at once;
 * :class:`LineMap` maps each field path to the line it is written on.
+
+The same guards (size, binary or non-UTF-8 input, alias bombs, recursive aliases, nesting
+depth) protect every YAML file f5ecmp reads: the endpoints file is read here too, as another
+``kind`` of file.
 """
 
 from __future__ import annotations
@@ -72,9 +76,10 @@ class Source:
         return str(self.path)
 
 
-def read_source(path: Path) -> Source:
-    """Read and parse ``path``; raise :class:`PlaybookError` for anything that is not YAML."""
-    text = _read_text(path)
+def read_source(path: Path, kind: str = "playbook") -> Source:
+    """Read and parse ``path``; raise :class:`PlaybookError` for anything that is not YAML.
+    ``kind`` names the file in the messages ("playbook", "endpoints file")."""
+    text = _read_text(path, kind)
     name = str(path)
     tab_issues = _tab_indentation(name, text)
     if tab_issues:
@@ -85,22 +90,25 @@ def read_source(path: Path) -> Source:
         raise PlaybookError([_yaml_issue(name, exc)]) from None
     except (yaml.YAMLError, RecursionError) as exc:
         message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise PlaybookError(
-            [Issue(name, 0, "", f"not a usable YAML playbook: {message}")]
-        ) from None
+        raise PlaybookError([Issue(name, 0, "", f"not a usable YAML {kind}: {message}")]) from None
     if node is None:
-        raise PlaybookError([Issue(name, 0, "", "the file is empty: a playbook is a mapping")])
-    converter = _Converter(name)
+        raise PlaybookError([Issue(name, 0, "", f"the file is empty: {_a(kind)} is a mapping")])
+    converter = _Converter(name, kind)
     data = converter.convert(node, ())
     if converter.issues:
         raise PlaybookError(converter.issues)
     return Source(path=path, data=data, lines=converter.lines)
 
 
-def _read_text(path: Path) -> str:
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _read_text(path: Path, kind: str) -> str:
     name = str(path)
     if path.is_dir():
-        raise PlaybookError([Issue(name, 0, "", "is a directory, not a playbook file")])
+        what = kind if kind.endswith(" file") else f"{kind} file"
+        raise PlaybookError([Issue(name, 0, "", f"is a directory, not {_a(what)}")])
     try:
         with path.open("rb") as handle:
             raw = handle.read(_MAX_BYTES + 1)  # never read a device file such as /dev/zero whole
@@ -112,7 +120,7 @@ def _read_text(path: Path) -> str:
         raise PlaybookError([Issue(name, 0, "", f"cannot be read: {exc.strerror}")]) from None
     if len(raw) > _MAX_BYTES:
         raise PlaybookError(
-            [Issue(name, 0, "", f"is larger than {_MAX_BYTES} bytes: not a playbook")]
+            [Issue(name, 0, "", f"is larger than {_MAX_BYTES} bytes: not {_a(kind)}")]
         )
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
@@ -121,13 +129,13 @@ def _read_text(path: Path) -> str:
             except UnicodeDecodeError:
                 break
     if b"\x00" in raw:
-        raise PlaybookError([Issue(name, 0, "", "is a binary file, not a YAML playbook")])
+        raise PlaybookError([Issue(name, 0, "", f"is a binary file, not a YAML {kind}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PlaybookError(
-            [Issue(name, line, "", "is not UTF-8 text (a binary file?), not a YAML playbook")]
+            [Issue(name, line, "", f"is not UTF-8 text (a binary file?), not a YAML {kind}")]
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -166,8 +174,8 @@ class _Converter:
     MAX_VALUES = 200_000
     MAX_DEPTH = 50
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, kind: str = "playbook") -> None:
+        self.name, self.kind = name, kind
         self.lines = LineMap()
         self.issues: list[Issue] = []
         self._values = 0
@@ -180,10 +188,10 @@ class _Converter:
         self._values += 1
         if self._values > self.MAX_VALUES:
             self._fail(
-                node, f"aliases expand to more than {self.MAX_VALUES} values: not a playbook"
+                node, f"aliases expand to more than {self.MAX_VALUES} values: not {_a(self.kind)}"
             )
         if len(path) > self.MAX_DEPTH:
-            self._fail(node, f"nested more than {self.MAX_DEPTH} levels deep: not a playbook")
+            self._fail(node, f"nested more than {self.MAX_DEPTH} levels deep: not {_a(self.kind)}")
         if id(node) in self._open:
             self._fail(node, "an alias refers to a value that contains it (a recursive alias)")
         self.lines.lines.setdefault(path, node.start_mark.line + 1)

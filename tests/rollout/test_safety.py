@@ -194,3 +194,29 @@ def test_status_reports_an_unreachable_device_instead_of_failing(served: tuple[A
     assert result.exit_code == 1
     assert "bigip-c.example.net: unreachable" in result.stdout
     assert "bigip-a.example.net │ yes" in result.stdout
+
+
+def test_status_works_on_mixed_versions_with_a_warning_per_device(tmp_path: Path) -> None:
+    new = Cluster.from_devices(PB.devices[:2], credentials=("admin", "right-pw"))
+    old = Cluster.from_devices(PB.devices[2:], credentials=("admin", "right-pw"), version="15.1.8")
+    with serve(new, ephemeral_ports=True) as a, serve(old, ephemeral_ports=True) as b:
+        bundle = tmp_path / "both.pem"
+        bundle.write_bytes(Path(a.ca_bundle).read_bytes() + Path(b.ca_bundle).read_bytes())
+        eps = tmp_path / "eps.yaml"
+        eps.write_text(
+            yaml.safe_dump({"ca_bundle": str(bundle), "devices": {**a.devices, **b.devices}})
+        )
+        result = runner.invoke(app, ["status", str(SEED), "--endpoints", str(eps)], env=GOOD)
+        as_json = runner.invoke(
+            app, ["status", str(SEED), "--endpoints", str(eps), "--json"], env=GOOD
+        )
+        plan = runner.invoke(app, ["plan", str(SEED), "--endpoints", str(eps)], env=GOOD)
+    assert result.exit_code == 1, result.output  # a fresh cluster is not healthy
+    assert "Devices" in result.stdout and "15.1.8" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: bigip-c.example.net runs TMOS 15.1.8, the others 16.1.3: device trust needs "
+        "one version, so plan and apply refuse until they match"
+    ]
+    assert json.loads(as_json.stdout)["warnings"] == [warnings[0].removeprefix("warning: ")]
+    assert plan.exit_code == 1 and "different versions" in plan.stderr
