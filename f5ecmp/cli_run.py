@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
+from f5ecmp import cli_saved
 from f5ecmp.bigip.selfips import SELF_COLLECTION
 from f5ecmp.cli_logging import logging_to
 from f5ecmp.cli_options import (
@@ -52,6 +53,7 @@ from f5ecmp.render_run import (
 from f5ecmp.rollout import ResumePlan, Rollout, plan_resume, use_hints
 from f5ecmp.router import RouterChanges, rollout_router_changes
 from f5ecmp.runner import Event, Runner, StepResult
+from f5ecmp.saved_plan import guard, load_if_plan
 from f5ecmp.session import Session, Settings, open_session
 from f5ecmp.steps import STEP_IDS
 
@@ -95,6 +97,7 @@ class PlanOptions:
     detailed_exitcode: bool = False
     resume: bool = False  # plan what `apply --resume` would send (it reads the journal)
     state_dir: Path | None = None
+    out: Path | None = None  # save the plan there, for `apply FILE`
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class ApplyOptions:
     state_dir: Path | None = None
     parallel: int | None = None
     step_retries: int | None = None
+    saved: dict[str, Any] | None = None  # a saved plan to apply exactly (`apply FILE`)
 
 
 def _state_dir(playbook: Path, state_dir: Path | None) -> Path:
@@ -174,6 +178,7 @@ def run_plan(options: PlanOptions) -> None:
         try:
             context = session.context()
             use_hints(context, found)  # what apply will do with them, the plan shows
+            reads = cli_saved.record(context) if options.out is not None else {}
             if options.resume:
                 _resume_notes(errors, plan_resume(states, pb, session.target()))
             results = Runner(context).plan()
@@ -181,9 +186,12 @@ def run_plan(options: PlanOptions) -> None:
         except F5EcmpError as exc:
             print_failure(errors, exc)
             raise typer.Exit(EXIT_FAILED) from None
-    if options.as_json:
         document = plan_json(results, pb.cluster)
         document["router"] = router_json(router)
+        if options.out is not None:
+            cli_saved.save(options.out, session, reads, document, options.playbook,
+                           options.connect, errors)  # fmt: skip
+    if options.as_json:
         typer.echo(json.dumps(document, indent=2))
     else:
         print_plan(out, results, pb.cluster)
@@ -199,6 +207,7 @@ def plan(
     read_timeout: ReadTimeout = ConnectOptions.read_timeout, attempts: Attempts = 6,
     as_json: JsonOpt = False, detailed_exitcode: DetailedExitcode = False,
     verbose: Verbose = False, log_file: LogFile = None,
+    out: Annotated[Path | None, typer.Option("--out", help="also save the plan to this file (JSON, mode 0600), for `f5ecmp apply FILE` to apply exactly", show_default=False)] = None,
 ) -> None:  # fmt: skip
     """Show every change apply would make, reading every device and writing nothing."""
     connect = ConnectOptions(
@@ -212,6 +221,7 @@ def plan(
                 connect=connect,
                 as_json=as_json,
                 detailed_exitcode=detailed_exitcode,
+                out=out,
             )
         )
 
@@ -237,6 +247,13 @@ def apply(
         connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
     )  # fmt: skip
     with logged(verbose, log_file):
+        saved = _saved_plan(playbook)
+        if saved is not None:
+            if dry_run or resume:
+                print_error(error_console(), "a saved plan is applied as it is: --dry-run and "
+                            "--resume do not go with it (run `f5ecmp plan` to plan again)")  # fmt: skip
+                raise typer.Exit(EXIT_FAILED)
+            playbook = Path(saved["playbook"]["path"])
         if dry_run:
             run_plan(
                 PlanOptions(
@@ -259,8 +276,18 @@ def apply(
                 state_dir=state_dir,
                 parallel=parallel,
                 step_retries=step_retries,
+                saved=saved,
             )
         )
+
+
+def _saved_plan(path: Path) -> dict[str, Any] | None:
+    """The saved plan at ``path`` (`apply FILE`), or None for a playbook."""
+    try:
+        return load_if_plan(path)
+    except F5EcmpError as exc:
+        print_error(error_console(), str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 def run_apply(options: ApplyOptions) -> None:
@@ -307,7 +334,7 @@ def _resume_notes(errors: Console, resumed: ResumePlan) -> None:
 
 def _confirmed(
     session: Session, found: Hints, router: RouterChanges | None, out: Console,
-    errors: Console,
+    errors: Console, planned: list[StepResult] | None = None,
 ) -> None:  # fmt: skip
     """Show the plan and ask; return to apply. Nothing to change: the plan says so and the
     command exits 0 without asking; anything but ``yes``: "Apply cancelled.", exit 1."""
@@ -315,7 +342,7 @@ def _confirmed(
     context = session.context()
     use_hints(context, found)  # the plan shown is what the run will send
     try:
-        results = Runner(context).plan()
+        results = planned if planned is not None else Runner(context).plan()
     except F5EcmpError as exc:
         print_failure(errors, exc)
         raise typer.Exit(EXIT_FAILED) from None
@@ -340,6 +367,11 @@ def _apply_locked(
     found = journal_hints(list_runs(states, pb.cluster))
     with _session(pb, settings, errors, found.leaving) as session:
         target = session.target()
+        planned = (
+            cli_saved.check(options.saved, session, found, errors)
+            if options.saved is not None
+            else None
+        )
         try:
             if options.resume:  # refuse other devices before showing or asking anything
                 _resume_notes(errors, plan_resume(states, pb, target))
@@ -348,7 +380,7 @@ def _apply_locked(
             print_failure(errors, exc)
             raise typer.Exit(EXIT_FAILED) from None
         if not options.yes:
-            _confirmed(session, found, router, out, errors)
+            _confirmed(session, found, router, out, errors, planned)
         shown = errors if options.as_json else out
         display: LiveDisplay | EventPrinter = (
             LiveDisplay(shown, [d.name for d in pb.devices])
@@ -359,6 +391,7 @@ def _apply_locked(
             session.context(), states, str(options.playbook), target=target,
             resume=options.resume, parallel=options.parallel, step_retries=retries,
             on_event=_logging_events(display), locked=True,
+            guard=guard(options.saved) if options.saved is not None else None,
         )  # fmt: skip
         with (
             stop_on_interrupt(rollout.stop),

@@ -130,6 +130,7 @@ class Rollout:
     stop: threading.Event = field(default_factory=threading.Event)
     sleep: Callable[[float], None] | None = None
     locked: bool = False  # the caller already holds the cluster's lock
+    guard: Callable[[str, str, list[tuple[str, str, str, str]], bool], None] | None = None
 
     def run(self) -> tuple[RunResult, ResumePlan | None, Journal, str | None]:
         """Apply; returns the result, what the resumed run's journal said, the journal, and
@@ -153,7 +154,7 @@ class Rollout:
                 runner = Runner(
                     self.context, journal=journal, on_event=self.on_event, parallel=self.parallel,
                     step_retries=self.step_retries, stop=self.stop,
-                    sleep=self.sleep or time.sleep,
+                    sleep=self.sleep or time.sleep, guard=self.guard,
                 )  # fmt: skip
                 result = runner.apply()
             finally:

@@ -169,6 +169,9 @@ class Runner:
     clock: Callable[[], float] = time.monotonic
     stop: threading.Event = field(default_factory=threading.Event)
     steps: tuple[AnyStep, ...] = STEPS
+    # Asked before a step run sends anything (``apply FILE``: only the saved plan's
+    # requests): step id, device, its requests (action, method, path, device), first try.
+    guard: Callable[[str, str, list[tuple[str, str, str, str]], bool], None] | None = None
 
     def __post_init__(self) -> None:
         self.context.waiter.stop = self.stop  # Ctrl-C also ends a wait
@@ -253,7 +256,7 @@ class Runner:
 
         def attempt() -> None:
             result.attempts += 1
-            self._attempt(step, device, result.changes)
+            self._attempt(step, device, result.changes, first=result.attempts == 1)
 
         def before_retry(state: RetryCallState) -> None:
             self._emit(StepRetried(step.id, device.name, result.attempts, str(failure(state))))
@@ -286,10 +289,17 @@ class Runner:
             )
         return result
 
-    def _attempt(self, step: AnyStep, device: Device, applied: list[Change]) -> None:
+    def _attempt(
+        self, step: AnyStep, device: Device, applied: list[Change], *, first: bool = True
+    ) -> None:
         ctx = self.context
         facts = step.read(ctx, device)
         changes = step.diff(facts, ctx.target(device))
+        if self.guard is not None:
+            requests: list[tuple[str, str, str, str]] = [
+                (c.action, c.method, c.path, c.device or device.name) for c in changes
+            ]
+            self.guard(step.id, device.name, requests, first)
         for change in changes:
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {change.summary}")
