@@ -188,14 +188,20 @@ def run_plan(options: PlanOptions) -> None:
             raise typer.Exit(EXIT_FAILED) from None
         document = plan_json(results, pb.cluster)
         document["router"] = router_json(router)
-        if options.out is not None:
-            cli_saved.save(options.out, session, reads, document, options.playbook,
-                           options.connect, errors)  # fmt: skip
+        saved_note = (
+            cli_saved.save(
+                options.out, session, reads, document, options.playbook, options.connect, errors
+            )
+            if options.out is not None
+            else None
+        )
     if options.as_json:
         typer.echo(json.dumps(document, indent=2))
     else:
         print_plan(out, results, pb.cluster)
         print_router(out, router, applied=False)
+    if saved_note is not None:
+        errors.print(saved_note)
     pending = _pending(results)
     raise typer.Exit(EXIT_PENDING if pending and options.detailed_exitcode else EXIT_OK)
 

@@ -46,7 +46,8 @@ def apply_command(out: Path, connect: ConnectOptions) -> str:
 def save(
     out: Path, session: Session, reads: dict[str, RecordingApi], plan: dict[str, Any],
     playbook: Path, connect: ConnectOptions, errors: Console,
-) -> None:  # fmt: skip
+) -> str:  # fmt: skip
+    """Write the saved plan; returns what to tell the operator."""
     pb = session.playbook
     command = apply_command(out, connect)
     data = document(
@@ -58,8 +59,7 @@ def save(
     except F5EcmpError as exc:
         print_error(errors, str(exc))
         raise typer.Exit(EXIT_FAILED) from None
-    errors.print(f"Saved this plan to {out} (mode 0600). To apply exactly this plan:")
-    errors.print(f"  {command}")
+    return f"Saved this plan to {out} (mode 0600). To apply exactly this plan:\n  {command}"
 
 
 def check(
