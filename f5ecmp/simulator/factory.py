@@ -223,6 +223,8 @@ def profiles() -> list[Obj]:
         out.extend(
             Obj(f"ltm/persistence/{kind}", f"/Common/{n}", {"appService": "none"}) for n in names
         )
+    for kind, names in catalogue.MESSAGE_ROUTING.items():
+        out.extend(Obj(kind, f"/Common/{n}", {"appService": "none"}) for n in names)
     return out
 
 
