@@ -52,7 +52,13 @@ def bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) ->
         return {"kind": "tm:util:bash:runstate", **body, "commandResult": errors.bash_eof()}
     script = words[1] if len(words) == 2 and words[0] == "-c" else args
     result = Shell(cluster, dev, started).run(script)
-    return {"kind": "tm:util:bash:runstate", **body, "commandResult": result}
+    # A command that prints nothing comes back without `commandResult`: F5's bigip_wait takes
+    # the key's presence after `ps aux | grep '[m]prov'` as "provisioning still running", and
+    # returns at once from a running device [C].
+    out = {"kind": "tm:util:bash:runstate", **body}
+    if result:
+        out["commandResult"] = result
+    return out
 
 
 class Shell:
@@ -64,9 +70,31 @@ class Shell:
     # --- bash --------------------------------------------------------------------------------
     def run(self, script: str) -> str:
         try:
-            words = shlex.split(script)
+            lexer = shlex.shlex(script, posix=True, punctuation_chars="|")
+            lexer.whitespace_split = True
+            words = list(lexer)
         except ValueError:
             return errors.bash_eof()
+        if "|" in words:
+            return self.pipeline(words)
+        return self.program(words)
+
+    def pipeline(self, words: list[str]) -> str:
+        """`a | grep [-v] [-i] PATTERN | …`: the first program's output, filtered by each grep."""
+        stages: list[list[str]] = [[]]
+        for word in words:
+            if word == "|":
+                stages.append([])
+            else:
+                stages[-1].append(word)
+        output = self.program(stages[0])
+        for stage in stages[1:]:
+            if not stage or stage[0] != "grep":
+                return errors.bash_command_not_found(stage[0] if stage else "|")
+            output = grep(stage[1:], output)
+        return output
+
+    def program(self, words: list[str]) -> str:
         if not words:
             return ""
         if words[0] == "tmsh":
@@ -80,6 +108,8 @@ class Shell:
             return f"{up:.2f} {up * 1.9:.2f}\n"
         if words == ["cat", "/VERSION"]:
             return self.version_file()
+        if words[0] == "ps":
+            return PS_OUTPUT
         return errors.bash_command_not_found(words[0])
 
     def version_file(self) -> str:
@@ -157,6 +187,35 @@ class Shell:
                 type_name = REGISTRY[kind].kind.type_name
                 return errors.not_found(type_name, full(wanted)).message + "\n"
         return "".join(stanza(" ".join(rest[:size]), o.name, o.props) for o in objs)
+
+
+# [I] `ps aux` on a running device, cut to the daemons clients look for: mprov only runs while
+# modules are being provisioned and vcmpd only on a vCMP host, so neither is listed.
+PS_OUTPUT = "".join(
+    f"{line}\n"
+    for line in (
+        "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND",
+        "root         1  0.0  0.0  19320  1512 ?        Ss   Jun17   0:05 /sbin/init",
+        "root      4412  0.3  1.2 381220 98544 ?        S    Jun17  12:41 /usr/bin/mcpd -debug",
+        "root      5120  1.0  2.1 912340 17356 ?        S    Jun17  43:02 /usr/bin/tmm",
+        "root      6003  0.1  0.4 201884 33216 ?        S    Jun17   4:17 /usr/bin/sod",
+        "root      7210  0.8  5.6 2894420 45904 ?       Sl   Jun17  30:15 restjavad",
+        "root      7301  0.1  0.9 412900 74232 ?        Sl   Jun17   3:02 /usr/bin/bigd",
+    )
+)
+
+
+def grep(args: list[str], text: str) -> str:
+    """grep's `-v` and `-i` over lines; the pattern as a regular expression."""
+    flags = [a for a in args if a.startswith("-")]
+    patterns = [a for a in args if not a.startswith("-")]
+    if len(patterns) != 1:
+        return ""
+    matcher = re.compile(patterns[0], re.IGNORECASE if "-i" in flags else 0)
+    keep = "-v" not in flags
+    return "".join(
+        line for line in text.splitlines(keepends=True) if bool(matcher.search(line)) == keep
+    )
 
 
 VERBS = frozenset({"create", "delete", "list", "modify", "run", "save", "show", "load"})

@@ -21,6 +21,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTML_LIKE = re.compile(r"<\s*[a-zA-Z/!]")
 REASONS = {
     200: "OK",
+    202: "Accepted",
     400: "Bad Request",
     401: "F5 Authorization Required",
     404: "Not Found",
