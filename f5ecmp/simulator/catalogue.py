@@ -226,7 +226,6 @@ READ_ONLY: dict[str, tuple[bool, dict[str, Props]]] = {
     ),
     "ltm/snatpool": (True, {}),
     "net/trunk": (True, {}),
-    "sys/application/service": (True, {}),
     "sys/file/ssl-cert": (
         True,
         {

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import errors, names
+from . import errors, names, tmsh
 from .clock import Clock, SystemClock, Timeline
 from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import Device
@@ -126,8 +126,13 @@ class Cluster:
             identity = Identity(spec.name, ipaddress.ip_address(spec.mgmt), self.version, index)
             device = Device(identity, self.clock, users, spec.port)
             device.listener = self._on_change
+            device.tmsh = self._tmsh_runner(device)
             self.devices[spec.name] = device
         self.failover.recompute()
+
+    def _tmsh_runner(self, device: Device) -> Callable[[str], str]:
+        started = self.clock.now()
+        return lambda command: tmsh.Shell(self, device, started).strict(command)
 
     def reset(self) -> None:
         """Every device back to its factory state; faults and timeline cleared."""

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import cm, errors, ltm, net, objects, readonly, sysconf, virtual
+from . import cm, errors, iapp, ltm, net, objects, readonly, sysconf, virtual
 from .auth import Auth
 from .clock import Clock
 from .factory import Identity, fresh_store
@@ -29,10 +29,12 @@ REGISTRY: dict[str, Rules] = {
         *cm.RULES,
         *sysconf.RULES,
         *readonly.RULES,
+        *iapp.RULES,
     )
 }
 
 ChangeListener = Callable[["Device", Rules, Obj], None]
+TmshRunner = Callable[[str], str]
 
 
 def rules_for(kind: str) -> Rules:
@@ -55,6 +57,8 @@ class Device:
         self.forced_offline = False
         self.saved_generation = self.store.generation
         self.listener: ChangeListener | None = None
+        # The cluster's tmsh interpreter for this device (iApp implementations run through it).
+        self.tmsh: TmshRunner | None = None
         self._counters: dict[str, int] = {}
         self._deferred: list[tuple[Rules, Obj]] | None = None
 
@@ -136,6 +140,12 @@ class Device:
         return objects.write_child(
             self, rules_for(kind), self.get(kind, full_path), sub, method, key, body
         )
+
+    def run_tmsh(self, command: str) -> str:
+        """Run one tmsh command on this device; a refusal raises its `SimError`."""
+        if self.tmsh is None:
+            raise errors.tmsh_unavailable()
+        return self.tmsh(command)
 
     # --- change reporting -------------------------------------------------------------------
     def changed(self, rules: Rules, obj: Obj) -> None:

@@ -137,9 +137,13 @@ class SyncState:
         )
 
     def push(self, source: Device, group_path: str, manual: bool) -> None:
-        """Start `config-sync to-group`: copy to every connected member after the sync delay."""
+        """Start `config-sync to-group`: copy to every connected member after the sync delay.
+
+        `device_trust_group` carries the trust domain and the device-group definitions, which
+        the cluster keeps in step itself, never the configuration (§5.1): a sync to it copies
+        nothing [C: f5-sdk's TrustDomain syncs it after every trust change]."""
         group = source.store.get("cm/device-group", group_path)
-        if group is None:
+        if group is None or group_path == TRUST_GROUP:
             return
         mine = self.view(source.name, group_path)
         if mine.commit is None:

@@ -131,8 +131,18 @@ class Shell:
         except errors.SimError as exc:
             return f"{exc.message}\n"
 
+    def strict(self, command: str) -> str:
+        """One tmsh command whose refusal raises (iApp implementations) instead of printing."""
+        words = shlex.split(command)
+        output = self.dispatch(words) if words else ""
+        if output.startswith("Syntax Error"):
+            raise errors.tmsh_failed(output)
+        return output
+
     def dispatch(self, words: list[str]) -> str:
         verb, rest = words[0], words[1:]
+        if verb == "modify" and rest[:3] == ["cm", "trust-domain", "Root"]:
+            return self.modify_trust_domain(rest[3:])
         if verb == "save" and rest == ["sys", "config"]:
             commands.save_config(self.dev, {"command": "save"})
             return SAVE_OUTPUT
@@ -153,6 +163,38 @@ class Shell:
         if verb in ("list", "show") and len(rest) >= 2:
             return self.list_objects(rest)
         return errors.tmsh_syntax_error(words[1] if verb in VERBS and rest else verb)
+
+    def modify_trust_domain(self, words: list[str]) -> str:
+        """`modify cm trust-domain Root ca-devices add { <mgmt address> } name <device>
+        username <user> password <password>` (add-to-trust) and `ca-devices delete { <device>
+        … }` (remove-from-trust, this side only); `non-ca-devices` adds a subordinate [C:
+        f5-sdk's TrustDomain; D: tmsh reference for cm trust-domain]."""
+        if len(words) < 5 or words[0] not in ("ca-devices", "non-ca-devices"):
+            return errors.tmsh_syntax_error(words[0] if words else "Root")
+        if words[1] not in ("add", "delete") or words[2] != "{" or "}" not in words:
+            return errors.tmsh_syntax_error(words[1])
+        close = words.index("}")
+        items, options = words[3:close], words[close + 1 :]
+        if words[1] == "delete":
+            for name in items:
+                self.cluster.trust.remove(self.dev, {"name": "Root", "deviceName": name})
+            return ""
+        pairs = dict(zip(options[::2], options[1::2], strict=False))
+        if len(items) != 1 or len(options) % 2 or set(pairs) - {"name", "username", "password"}:
+            return errors.tmsh_syntax_error(options[0] if options else "}")
+        body: dict[str, object] = {
+            "command": "run",
+            "name": "Root",
+            "device": items[0],
+            "username": pairs.get("username"),
+            "password": pairs.get("password"),
+            "caDevice": words[0] == "ca-devices",
+            "nonCaDevice": words[0] == "non-ca-devices",
+        }
+        if "name" in pairs:
+            body["deviceName"] = pairs["name"]
+        self.cluster.trust.add(self.dev, body)
+        return ""
 
     def show_sync_status(self) -> str:
         report = self.cluster.sync.report(self.dev)

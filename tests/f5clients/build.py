@@ -13,13 +13,12 @@ def address(cidr: str) -> str:
     return cidr.split("/")[0]
 
 
-def build_ecmp(cluster: Cluster, seed: dict[str, Any]) -> None:
-    """VLANs, static self IPs, connectivity, trust, the device group, pool, virtual server and
-    its spanning virtual address, the traffic groups and floating self IPs, synced: In Sync."""
-    devices = list(cluster.devices.values())
+def local_network(cluster: Cluster, seed: dict[str, Any]) -> None:
+    """On every device: the VLANs, the static self IPs, and the config-sync and failover
+    addresses (the guide's steps done on each device)."""
     vlan_of = {role: spec["name"] for role, spec in seed["vlans"].items()}
     with cluster.lock:
-        for dev, spec in zip(devices, seed["devices"], strict=True):
+        for dev, spec in zip(cluster.devices.values(), seed["devices"], strict=True):
             for vlan in seed["vlans"].values():
                 untagged = [{"name": i["name"], "untagged": True} for i in vlan["interfaces"]]
                 dev.create(
@@ -41,6 +40,14 @@ def build_ecmp(cluster: Cluster, seed: dict[str, Any]) -> None:
                     ],
                 },
             )
+
+
+def build_ecmp(cluster: Cluster, seed: dict[str, Any]) -> None:
+    """The local network, trust, the device group, pool, virtual server and its spanning
+    virtual address, the traffic groups and floating self IPs, synced: In Sync."""
+    local_network(cluster, seed)
+    devices = list(cluster.devices.values())
+    with cluster.lock:
         first = devices[0]
         for peer in devices[1:]:
             cluster.trust.add(

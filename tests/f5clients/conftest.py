@@ -50,13 +50,13 @@ def seed() -> dict[str, Any]:
     return loaded
 
 
-def seed_cluster(seed: dict[str, Any]) -> Cluster:
-    """The seed playbook's three devices, fresh. Rehearsal timing: trust, sync and failover
-    still happen after a poll, in 0.2 s rather than a second."""
+def seed_cluster(seed: dict[str, Any], timing: Timing | None = None) -> Cluster:
+    """The seed playbook's three devices, fresh. Rehearsal timing by default: trust, sync and
+    failover still happen after a poll, in 0.2 s rather than a second."""
     specs = [
         SimDevice(d["name"], ipaddress.ip_address(d["mgmt"]), d["port"]) for d in seed["devices"]
     ]
-    return Cluster.from_devices(specs, timing=Timing.rehearsal())
+    return Cluster.from_devices(specs, timing=timing or Timing.rehearsal())
 
 
 @pytest.fixture
