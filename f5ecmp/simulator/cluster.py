@@ -241,7 +241,7 @@ class Cluster:
         self.failover.recompute()
 
     # --- reactions to configuration changes ---------------------------------------------------
-    def _on_change(self, dev: Device, rules: Rules, obj: Obj) -> None:
+    def _on_change(self, dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> None:
         kind = rules.kind.path
         if kind == "cm/device-group" and obj.full_path != TRUST_GROUP:
             self.schedule(
@@ -249,7 +249,9 @@ class Cluster:
                 lambda: self.replicate_group(dev, obj.full_path),
                 f"replicate {obj.full_path}",
             )
-        if rules.is_synced(obj):
+        # A synced object turned local (a floating self IP moved to traffic-group-local-only)
+        # is a change of the synced configuration too: Changes Pending (issue 9, item 10).
+        if rules.is_synced(obj) or (old is not None and rules.is_synced(old)):
             self.sync.record_change(dev)
         if kind in ("cm/traffic-group", "cm/device-group"):
             self.schedule(0, self.failover_changed, f"failover after {kind} change")

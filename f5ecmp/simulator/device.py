@@ -33,7 +33,8 @@ REGISTRY: dict[str, Rules] = {
     )
 }
 
-ChangeListener = Callable[["Device", Rules, Obj], None]
+# (device, rules, the object as now stored or as deleted, the object before a modify)
+ChangeListener = Callable[["Device", Rules, Obj, "Obj | None"], None]
 TmshRunner = Callable[[str], str]
 
 
@@ -60,7 +61,7 @@ class Device:
         # The cluster's tmsh interpreter for this device (iApp implementations run through it).
         self.tmsh: TmshRunner | None = None
         self._counters: dict[str, int] = {}
-        self._deferred: list[tuple[Rules, Obj]] | None = None
+        self._deferred: list[tuple[Rules, Obj, Obj | None]] | None = None
 
     # --- identity ---------------------------------------------------------------------------
     @property
@@ -148,11 +149,11 @@ class Device:
         return self.tmsh(command)
 
     # --- change reporting -------------------------------------------------------------------
-    def changed(self, rules: Rules, obj: Obj) -> None:
+    def changed(self, rules: Rules, obj: Obj, old: Obj | None = None) -> None:
         if self._deferred is not None:
-            self._deferred.append((rules, obj))
+            self._deferred.append((rules, obj, old))
         elif self.listener is not None:
-            self.listener(self, rules, obj)
+            self.listener(self, rules, obj, old)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -168,5 +169,5 @@ class Device:
             self._deferred = None
             raise
         deferred, self._deferred = self._deferred, None
-        for rules, obj in deferred:
-            self.changed(rules, obj)
+        for rules, obj, old in deferred:
+            self.changed(rules, obj, old)

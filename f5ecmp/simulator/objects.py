@@ -257,7 +257,7 @@ def commit_write(dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> Obj:
     rules.validate(dev, obj, old)
     dev.store.put(obj)
     rules.after_write(dev, obj, old)
-    dev.changed(rules, obj)
+    dev.changed(rules, obj, old)
     return obj
 
 
