@@ -93,7 +93,7 @@ class SimApp:
     def _serve(self, device: str, req: Request) -> Response:
         dev = self.cluster.device(device)
         if not dev.up:
-            return Response(0, drop=True)
+            return Response(0, drop=True, hang=True)
         counts_as_write = req.is_write and req.path != LOGIN
         decision = self.faults.decide(device, counts_as_write)
         if decision.delay_s:
@@ -107,7 +107,7 @@ class SimApp:
         with self.cluster.lock:
             self.cluster.tick()
             if not dev.up:
-                return Response(0, drop=True)
+                return Response(0, drop=True, hang=True)
             ctx = Ctx(self, dev, req, view_for(dev, req))
             try:
                 if req.path != LOGIN:
