@@ -9,7 +9,6 @@ the job meant to run them: then a missing Ansible fails every test instead.
 from __future__ import annotations
 
 import importlib.util
-import ipaddress
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 from ansible_run import REQUIRED_ENV, SEED, ansible_playbook, environment, write_inventory
+from seed_state import seed_cluster
 
-from f5ecmp.simulator.cluster import Cluster, SimDevice, Timing
 from f5ecmp.simulator.serve import SimServer, serve
 
 MISSING = (
@@ -48,15 +47,6 @@ def ansible_installed() -> None:
 def seed() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(SEED.read_text())
     return loaded
-
-
-def seed_cluster(seed: dict[str, Any], timing: Timing | None = None) -> Cluster:
-    """The seed playbook's three devices, fresh. Rehearsal timing by default: trust, sync and
-    failover still happen after a poll, in 0.2 s rather than a second."""
-    specs = [
-        SimDevice(d["name"], ipaddress.ip_address(d["mgmt"]), d["port"]) for d in seed["devices"]
-    ]
-    return Cluster.from_devices(specs, timing=timing or Timing.rehearsal())
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from build import local_network
-from conftest import seed_cluster
+from seed_state import local_network, seed_cluster
 
 from f5ecmp.simulator.cluster import Timing
 from f5ecmp.simulator.serve import SimServer, serve

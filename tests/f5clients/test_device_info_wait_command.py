@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from ansible_run import HERE, SEED, run_playbook
-from build import build_ecmp
+from seed_state import build_ecmp
 
 from f5ecmp.simulator.serve import SimServer
 

@@ -1,12 +1,22 @@
-"""The seed's ECMP cluster built straight on the simulator's model (no client involved), for
-the tests whose clients read a configured cluster rather than build one."""
+"""The seed's cluster for the tests of F5's clients: fresh, or configured straight on the
+simulator's model (no client involved) for the clients that read a configured cluster."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from f5ecmp.simulator import commands
-from f5ecmp.simulator.cluster import Cluster
+from f5ecmp.simulator.cluster import Cluster, SimDevice, Timing
+
+
+def seed_cluster(seed: dict[str, Any], timing: Timing | None = None) -> Cluster:
+    """The seed playbook's three devices, fresh. Rehearsal timing by default: trust, sync and
+    failover still happen after a poll, in 0.2 s rather than a second."""
+    specs = [
+        SimDevice(d["name"], ipaddress.ip_address(d["mgmt"]), d["port"]) for d in seed["devices"]
+    ]
+    return Cluster.from_devices(specs, timing=timing or Timing.rehearsal())
 
 
 def address(cidr: str) -> str:
