@@ -470,6 +470,11 @@ def transaction_not_found(trans_id: str) -> SimError:
     return SimError(404, f"Transaction {trans_id} not found.", API_FRAMEWORK)
 
 
+def package_task_not_found(task_id: str) -> FrameworkError:
+    """[I] An unknown iApps LX package-management task id."""
+    return FrameworkError(404, f"Task {task_id} not found")
+
+
 def transaction_bad_state(state: Any) -> SimError:
     """[I] A transaction PATCH that asks for anything but VALIDATING."""
     return SimError(400, f"invalid transaction state requested: {state!r}", API_FRAMEWORK)

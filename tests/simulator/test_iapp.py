@@ -95,3 +95,16 @@ def test_a_device_that_left_a_group_may_still_sync_to_it(rest: Client, ecmp: Clu
         "/mgmt/tm/cm", {"command": "run", "utilCmdArgs": "config-sync to-group nope"}
     )
     assert "nope" in error(missing, 400)["message"]
+
+
+def test_iapps_lx_packages_none_installed(rest: Client) -> None:
+    """bigip_device_info's `packages` subsets: no package on a fresh device."""
+    client = rest()
+    assert client.ok("GET", "/mgmt/shared/iapp/global-installed-packages")["items"] == []
+    tasks = "/mgmt/shared/iapp/package-management-tasks"
+    created = client.post(tasks, {"operation": "QUERY"})
+    assert created.status_code == 202 and created.json()["status"] == "CREATED"
+    task = client.ok("GET", f"{tasks}/{created.json()['id']}")
+    assert (task["status"], task["queryResponse"]) == ("FINISHED", [])
+    assert client.get(f"{tasks}/nope").status_code == 404
+    assert client.post(tasks, {"operation": "INSTALL"}).status_code == 400

@@ -43,7 +43,7 @@ def handle(ctx: Ctx) -> Response:
         task = ctx.app.package_tasks.get((ctx.dev.name, path.rsplit("/", 1)[1]))
         if task is not None:
             return json_response(task)
-        raise errors.FrameworkError(404, f"Task {path.rsplit('/', 1)[1]} not found")  # [I]
+        raise errors.package_task_not_found(path.rsplit("/", 1)[1])
     raise errors.uri_not_registered(path.removeprefix("/mgmt"))
 
 
