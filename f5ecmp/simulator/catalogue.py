@@ -176,6 +176,14 @@ PERSISTENCE: dict[str, tuple[str, ...]] = {
     "universal": ("universal",),
 }
 
+# Message-routing profiles (`ltm/message-routing/<protocol>/profile/<type>`) → built-in names.
+# F5's bigip_virtual_server reads the SIP session profiles on every update against 14.0 and
+# later and does `response['items']` without a guard, so a real device's collection is never
+# empty [C]; `sipsession` is the built-in name [I].
+MESSAGE_ROUTING: dict[str, tuple[str, ...]] = {
+    "ltm/message-routing/sip/profile/session": ("sipsession",),
+}
+
 # Read-only collections a fresh device answers: kind → (foldered, {name or fullPath: props}).
 # Those a fresh device leaves empty answer without `items`, as every empty /tm collection.
 READ_ONLY: dict[str, tuple[bool, dict[str, Props]]] = {
@@ -218,7 +226,6 @@ READ_ONLY: dict[str, tuple[bool, dict[str, Props]]] = {
     ),
     "ltm/snatpool": (True, {}),
     "net/trunk": (True, {}),
-    "sys/application/service": (True, {}),
     "sys/file/ssl-cert": (
         True,
         {

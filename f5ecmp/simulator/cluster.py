@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import errors, names
+from . import errors, names, tmsh
 from .clock import Clock, SystemClock, Timeline
 from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import Device
@@ -126,8 +126,13 @@ class Cluster:
             identity = Identity(spec.name, ipaddress.ip_address(spec.mgmt), self.version, index)
             device = Device(identity, self.clock, users, spec.port)
             device.listener = self._on_change
+            device.tmsh = self._tmsh_runner(device)
             self.devices[spec.name] = device
         self.failover.recompute()
+
+    def _tmsh_runner(self, device: Device) -> Callable[[str], str]:
+        started = self.clock.now()
+        return lambda command: tmsh.Shell(self, device, started).strict(command)
 
     def reset(self) -> None:
         """Every device back to its factory state; faults and timeline cleared."""
@@ -236,7 +241,7 @@ class Cluster:
         self.failover.recompute()
 
     # --- reactions to configuration changes ---------------------------------------------------
-    def _on_change(self, dev: Device, rules: Rules, obj: Obj) -> None:
+    def _on_change(self, dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> None:
         kind = rules.kind.path
         if kind == "cm/device-group" and obj.full_path != TRUST_GROUP:
             self.schedule(
@@ -244,7 +249,9 @@ class Cluster:
                 lambda: self.replicate_group(dev, obj.full_path),
                 f"replicate {obj.full_path}",
             )
-        if rules.is_synced(obj):
+        # A synced object turned local (a floating self IP moved to traffic-group-local-only)
+        # is a change of the synced configuration too: Changes Pending (issue 9, item 10).
+        if rules.is_synced(obj) or (old is not None and rules.is_synced(old)):
             self.sync.record_change(dev)
         if kind in ("cm/traffic-group", "cm/device-group"):
             self.schedule(0, self.failover_changed, f"failover after {kind} change")

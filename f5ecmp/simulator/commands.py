@@ -45,8 +45,13 @@ def config_sync(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str
     direction, group = parse_config_sync(body)
     path = names.full_path(group)
     found = dev.store.get("cm/device-group", path)
-    if found is None or dev.full_name not in found.children.get("devices", {}):
+    if found is None:
         raise errors.device_group_not_found_for_sync(group)
+    if dev.full_name not in found.children.get("devices", {}):
+        # A device that knows the group (its definition is on every trusted device) but is not
+        # a member has no one to sync with: the command is accepted and does nothing [C:
+        # f5-sdk's DeviceGroup.teardown syncs from each device right after it left the group].
+        return {"kind": "tm:cm:runstate", **body}
     if direction == "to-group":
         cluster.sync.push(dev, path, manual=True)
     else:

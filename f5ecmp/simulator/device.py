@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import cm, errors, ltm, net, objects, readonly, sysconf, virtual
+from . import cm, errors, iapp, ltm, net, objects, readonly, sysconf, virtual
 from .auth import Auth
 from .clock import Clock
 from .factory import Identity, fresh_store
@@ -29,10 +29,13 @@ REGISTRY: dict[str, Rules] = {
         *cm.RULES,
         *sysconf.RULES,
         *readonly.RULES,
+        *iapp.RULES,
     )
 }
 
-ChangeListener = Callable[["Device", Rules, Obj], None]
+# (device, rules, the object as now stored or as deleted, the object before a modify)
+ChangeListener = Callable[["Device", Rules, Obj, "Obj | None"], None]
+TmshRunner = Callable[[str], str]
 
 
 def rules_for(kind: str) -> Rules:
@@ -55,8 +58,10 @@ class Device:
         self.forced_offline = False
         self.saved_generation = self.store.generation
         self.listener: ChangeListener | None = None
+        # The cluster's tmsh interpreter for this device (iApp implementations run through it).
+        self.tmsh: TmshRunner | None = None
         self._counters: dict[str, int] = {}
-        self._deferred: list[tuple[Rules, Obj]] | None = None
+        self._deferred: list[tuple[Rules, Obj, Obj | None]] | None = None
 
     # --- identity ---------------------------------------------------------------------------
     @property
@@ -137,12 +142,18 @@ class Device:
             self, rules_for(kind), self.get(kind, full_path), sub, method, key, body
         )
 
+    def run_tmsh(self, command: str) -> str:
+        """Run one tmsh command on this device; a refusal raises its `SimError`."""
+        if self.tmsh is None:
+            raise errors.tmsh_unavailable()
+        return self.tmsh(command)
+
     # --- change reporting -------------------------------------------------------------------
-    def changed(self, rules: Rules, obj: Obj) -> None:
+    def changed(self, rules: Rules, obj: Obj, old: Obj | None = None) -> None:
         if self._deferred is not None:
-            self._deferred.append((rules, obj))
+            self._deferred.append((rules, obj, old))
         elif self.listener is not None:
-            self.listener(self, rules, obj)
+            self.listener(self, rules, obj, old)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -158,5 +169,5 @@ class Device:
             self._deferred = None
             raise
         deferred, self._deferred = self._deferred, None
-        for rules, obj in deferred:
-            self.changed(rules, obj)
+        for rules, obj, old in deferred:
+            self.changed(rules, obj, old)

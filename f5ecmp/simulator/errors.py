@@ -407,6 +407,17 @@ def tmsh_syntax_error(word: str) -> str:
     return f'Syntax Error: "{word}" unexpected argument\n'
 
 
+def tmsh_failed(output: str) -> SimError:
+    """[I] A tmsh command of an iApp implementation that tmsh refused: the service create fails
+    with tmsh's own text."""
+    return SimError(400, f"01070734:3: Configuration error: {output.strip()}")
+
+
+def tmsh_unavailable() -> SimError:
+    """Not a device answer: a device built outside a cluster has no tmsh interpreter."""
+    return SimError(500, "f5ecmp simulator: no tmsh interpreter for this device", API_FRAMEWORK)
+
+
 def bash_command_not_found(command: str) -> str:
     """[I] bash's answer (in `commandResult`) to a program the simulated device does not run."""
     return f"/bin/bash: {command}: command not found\n"
@@ -457,6 +468,11 @@ def transaction_failed(inner: SimError) -> SimError:
 def transaction_not_found(trans_id: str) -> SimError:
     """[I] An unknown or expired transaction id."""
     return SimError(404, f"Transaction {trans_id} not found.", API_FRAMEWORK)
+
+
+def package_task_not_found(task_id: str) -> FrameworkError:
+    """[I] An unknown iApps LX package-management task id."""
+    return FrameworkError(404, f"Task {task_id} not found")
 
 
 def transaction_bad_state(state: Any) -> SimError:

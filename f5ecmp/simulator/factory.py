@@ -223,6 +223,8 @@ def profiles() -> list[Obj]:
         out.extend(
             Obj(f"ltm/persistence/{kind}", f"/Common/{n}", {"appService": "none"}) for n in names
         )
+    for kind, names in catalogue.MESSAGE_ROUTING.items():
+        out.extend(Obj(kind, f"/Common/{n}", {"appService": "none"}) for n in names)
     return out
 
 
@@ -238,6 +240,14 @@ def read_only(identity: Identity) -> list[Obj]:
     network = ipaddress.ip_network(f"{identity.mgmt}/{prefix}", strict=False)
     route = next(o for o in out if o.kind == "sys/management-route")
     route.props["gateway"] = str(network[-2])
+    # Each partition-access entry of a user links to its partition; bigip_device_info's users
+    # subset deletes `nameReference` from every entry without a guard [C].
+    for user in (o for o in out if o.kind == "auth/user"):
+        for access in user.props.get("partitionAccess", []):
+            access["nameReference"] = {
+                "link": f"https://localhost/mgmt/tm/auth/partition/{access['name']}"
+                f"?ver={identity.version}"
+            }
     return out
 
 

@@ -1,5 +1,12 @@
 """Scripted faults: latency, transient errors, dropped connections, short-lived tokens, a failing
-Nth write, a device going down.
+Nth write, and a device's two ways of failing (issue 9, item 11):
+
+* `down`: the device is off or cut off. It stops taking connections (a client's connect times
+  out), requests on connections it had open get no answer, and its peers lose it. Each held
+  connection is let go after `blackhole_s` (30 s by default) so that a client without a
+  timeout does not hang forever [I: a powered-off or partitioned device].
+* `restjavad_down`: the device runs (it stays in the cluster) but its REST service is
+  restarting: every /mgmt request answers 503 [F: the restjavad text; reference "Additions"].
 
 All randomness comes from one `random.Random` per device, seeded from the fault script's
 `seed` and the device name, and every request draws the same three numbers whatever the rates,
@@ -25,6 +32,8 @@ FAULT_KEYS = frozenset(
         "token_ttl_s",
         "fail_nth_write",
         "down",
+        "restjavad_down",
+        "blackhole_s",
         "seed",
     }
 )
@@ -43,6 +52,8 @@ class FaultPlan:
     drop_rate: float = 0.0
     token_ttl_s: float | None = None
     fail_nth_write: int | None = None
+    restjavad_down: bool = False
+    blackhole_s: float = 30.0
     writes_seen: int = 0
     rng: random.Random = field(default_factory=random.Random)
 
@@ -59,6 +70,8 @@ class FaultPlan:
             "drop_rate": self.drop_rate,
             "token_ttl_s": self.token_ttl_s,
             "fail_nth_write": self.fail_nth_write,
+            "restjavad_down": self.restjavad_down,
+            "blackhole_s": self.blackhole_s,
             "writes_seen": self.writes_seen,
         }
 
@@ -117,6 +130,8 @@ class Faults:
         plan = self.plans[device]
         drop_draw, error_draw, jitter_draw = (plan.rng.random() for _ in range(3))
         delay = (plan.latency_ms + plan.jitter_ms * jitter_draw) / 1000.0
+        if plan.restjavad_down:
+            return FaultDecision(error=True, delay_s=delay)
         if drop_draw < plan.drop_rate:
             return FaultDecision(drop=True, delay_s=delay)
         if error_draw < plan.error_rate:
@@ -148,8 +163,13 @@ def _validated(script: dict[str, Any]) -> dict[str, Any]:
         )
     if "seed" in script:
         out["seed"] = int(_number(script, "seed", -(2**63), 2**63))
-    if "down" in script and not isinstance(script["down"], bool):
-        raise FaultScriptError("down must be true or false")
+    for key in ("down", "restjavad_down"):
+        if key in script and not isinstance(script[key], bool):
+            raise FaultScriptError(f"{key} must be true or false")
+    if "restjavad_down" in script:
+        out["restjavad_down"] = script["restjavad_down"]
+    if "blackhole_s" in script:
+        out["blackhole_s"] = _number(script, "blackhole_s", 0.0, 600.0)
     return out
 
 

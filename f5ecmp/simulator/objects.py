@@ -66,6 +66,11 @@ class Rules:
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
         return {}
 
+    def place(self, full_path: str) -> str:
+        """Where a created object lives, from the path its body names (iApp services move
+        into a folder of their own)."""
+        return full_path
+
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         """Turn the accepted body keys into stored properties (after `coerce`)."""
         for key, value in body.items():
@@ -219,7 +224,7 @@ def object_path(rules: Rules, body: dict[str, Any]) -> str:
 
 
 def create_object(dev: Device, rules: Rules, body: dict[str, Any]) -> Obj:
-    full = object_path(rules, body)
+    full = rules.place(object_path(rules, body))
     if rules.kind.foldered and names.partition_of(full) != names.COMMON:
         raise errors.folder_not_found("/" + names.partition_of(full))
     if dev.store.get(rules.kind.path, full) is not None:
@@ -252,7 +257,7 @@ def commit_write(dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> Obj:
     rules.validate(dev, obj, old)
     dev.store.put(obj)
     rules.after_write(dev, obj, old)
-    dev.changed(rules, obj)
+    dev.changed(rules, obj, old)
     return obj
 
 

@@ -24,7 +24,6 @@ TYPE_NAMES = {
     "ltm/rule": "iRule",
     "ltm/snatpool": "Snatpool",
     "net/trunk": "Trunk",
-    "sys/application/service": "application service",
     "sys/file/ssl-cert": "Certificate file object",
     "sys/file/ssl-key": "Key file object",
     "sys/folder": "folder",

@@ -1,5 +1,12 @@
 """HTTPS listeners: one per device, loopback only, HTTP/1.1 keep-alive, a thread per
-connection. Parsing and writing only; every answer comes from `SimApp`."""
+connection. Parsing and writing only; every answer comes from `SimApp`.
+
+A device that is down (see `faults`) takes no new connection: its listener stops accepting
+and fills its own accept queue, so the kernel drops further connection attempts and a client's
+connect times out, as with a device that is off. A request on a connection opened before gets
+no answer: it is held until the device is back (then answered), the listener stops, or the
+device's `blackhole_s` has passed (then the connection is reset).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,6 +25,7 @@ from .rest.base import Request, Response
 from .tls import ServerCert
 
 IDLE_SECONDS = 60
+DOWN_POLL_SECONDS = 0.05
 
 
 class LoopbackOnly(ValueError):
@@ -59,6 +68,8 @@ class DeviceHandler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = Request(self.command, self.path, headers, body, self.client_address[0])
         response = self.server.app.handle(self.server.device, request)
+        if response.drop and response.hang and self.server.hold_while_down():
+            response = self.server.app.handle(self.server.device, request)
         if response.drop:
             self._reset()
             return
@@ -117,6 +128,8 @@ class DeviceListener(ThreadingHTTPServer):
         self.device = device
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._queue_fillers: list[socket.socket] | None = None
         super().__init__((host, port), DeviceHandler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert.cert_file, cert.key_file)
@@ -144,7 +157,60 @@ class DeviceListener(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Broken client connections are the client's business; stay quiet."""
 
+    # --- a device that is down --------------------------------------------------------------
+    def device_up(self) -> bool:
+        return self.app.cluster.device(self.device).up
+
+    def hold_while_down(self) -> bool:
+        """Hold a request without answering; True if the device came back meanwhile."""
+        limit = self.app.faults.plans[self.device].blackhole_s
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and not self._stopping.is_set():
+            if self.device_up():
+                return True
+            self._stopping.wait(DOWN_POLL_SECONDS)
+        return False
+
+    def service_actions(self) -> None:
+        """Between polls of the listening socket: fill the accept queue while the device is
+        down, empty it once the device is back."""
+        if not self.device_up():
+            self._fill_accept_queue()
+        elif self._queue_fillers is not None:
+            for filler in self._queue_fillers:
+                filler.close()
+            self._queue_fillers = None
+
+    def _fill_accept_queue(self) -> None:
+        if self._queue_fillers is not None:
+            return
+        fillers: list[socket.socket] = []
+        while len(fillers) <= self.request_queue_size + 1:
+            filler = socket.socket(self.address_family, socket.SOCK_STREAM)
+            filler.settimeout(DOWN_POLL_SECONDS)
+            try:
+                filler.connect(self.server_address[:2])
+            except OSError:  # the queue is full: the kernel dropped this attempt
+                filler.close()
+                break
+            fillers.append(filler)
+        self._queue_fillers = fillers
+
+    def get_request(self) -> tuple[Any, Any]:
+        if not self.device_up():
+            time.sleep(DOWN_POLL_SECONDS)
+            raise OSError("device down: nothing is accepted")  # the queue stays full
+        return super().get_request()
+
+    def server_close(self) -> None:
+        self._stopping.set()
+        for filler in self._queue_fillers or []:
+            filler.close()
+        self._queue_fillers = None
+        super().server_close()
+
     def close_connections(self) -> None:
+        self._stopping.set()
         with self._lock:
             live = list(self._connections)
         for conn in live:

@@ -137,9 +137,13 @@ class SyncState:
         )
 
     def push(self, source: Device, group_path: str, manual: bool) -> None:
-        """Start `config-sync to-group`: copy to every connected member after the sync delay."""
+        """Start `config-sync to-group`: copy to every connected member after the sync delay.
+
+        `device_trust_group` carries the trust domain and the device-group definitions, which
+        the cluster keeps in step itself, never the configuration (§5.1): a sync to it copies
+        nothing [C: f5-sdk's TrustDomain syncs it after every trust change]."""
         group = source.store.get("cm/device-group", group_path)
-        if group is None:
+        if group is None or group_path == TRUST_GROUP:
             return
         mine = self.view(source.name, group_path)
         if mine.commit is None:
@@ -278,12 +282,15 @@ def copy_configuration(source: Device, target: Device) -> None:
     """Replace the target's synced objects by copies of the source's; all or nothing.
 
     A floating self IP whose VLAN (or static subnet) is missing on the target fails the sync on
-    that target [I], as it would fail to load there.
+    that target [I], as it would fail to load there. An object the source holds as local (a
+    floating self IP it moved to traffic-group-local-only) is not part of what it syncs, so
+    the target keeps its floating copy [I: BIG-IP leaves peers with the floating object].
     """
     snapshot = target.store.snapshot()
     try:
         for obj in synced_objects(target):
-            target.store.remove(obj.kind, obj.full_path)
+            if not held_locally(source, obj):
+                target.store.remove(obj.kind, obj.full_path)
         incoming = [copy.deepcopy(o) for o in synced_objects(source)]
         for obj in _ordered(incoming):
             obj.generation = 0
@@ -293,6 +300,12 @@ def copy_configuration(source: Device, target: Device) -> None:
     except errors.SimError:
         target.store.restore(snapshot)
         raise
+
+
+def held_locally(source: Device, obj: Obj) -> bool:
+    """Whether `source` holds the object at `obj`'s path as a local (unsynced) one."""
+    mine = source.store.get(obj.kind, obj.full_path)
+    return mine is not None and not REGISTRY[obj.kind].is_synced(mine)
 
 
 def _ordered(objs: Iterable[Obj]) -> list[Obj]:

@@ -52,7 +52,13 @@ def bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) ->
         return {"kind": "tm:util:bash:runstate", **body, "commandResult": errors.bash_eof()}
     script = words[1] if len(words) == 2 and words[0] == "-c" else args
     result = Shell(cluster, dev, started).run(script)
-    return {"kind": "tm:util:bash:runstate", **body, "commandResult": result}
+    # A command that prints nothing comes back without `commandResult`: F5's bigip_wait takes
+    # the key's presence after `ps aux | grep '[m]prov'` as "provisioning still running", and
+    # returns at once from a running device [C].
+    out = {"kind": "tm:util:bash:runstate", **body}
+    if result:
+        out["commandResult"] = result
+    return out
 
 
 class Shell:
@@ -64,9 +70,31 @@ class Shell:
     # --- bash --------------------------------------------------------------------------------
     def run(self, script: str) -> str:
         try:
-            words = shlex.split(script)
+            lexer = shlex.shlex(script, posix=True, punctuation_chars="|")
+            lexer.whitespace_split = True
+            words = list(lexer)
         except ValueError:
             return errors.bash_eof()
+        if "|" in words:
+            return self.pipeline(words)
+        return self.program(words)
+
+    def pipeline(self, words: list[str]) -> str:
+        """`a | grep [-v] [-i] PATTERN | …`: the first program's output, filtered by each grep."""
+        stages: list[list[str]] = [[]]
+        for word in words:
+            if word == "|":
+                stages.append([])
+            else:
+                stages[-1].append(word)
+        output = self.program(stages[0])
+        for stage in stages[1:]:
+            if not stage or stage[0] != "grep":
+                return errors.bash_command_not_found(stage[0] if stage else "|")
+            output = grep(stage[1:], output)
+        return output
+
+    def program(self, words: list[str]) -> str:
         if not words:
             return ""
         if words[0] == "tmsh":
@@ -80,6 +108,8 @@ class Shell:
             return f"{up:.2f} {up * 1.9:.2f}\n"
         if words == ["cat", "/VERSION"]:
             return self.version_file()
+        if words[0] == "ps":
+            return PS_OUTPUT
         return errors.bash_command_not_found(words[0])
 
     def version_file(self) -> str:
@@ -101,8 +131,18 @@ class Shell:
         except errors.SimError as exc:
             return f"{exc.message}\n"
 
+    def strict(self, command: str) -> str:
+        """One tmsh command whose refusal raises (iApp implementations) instead of printing."""
+        words = shlex.split(command)
+        output = self.dispatch(words) if words else ""
+        if output.startswith("Syntax Error"):
+            raise errors.tmsh_failed(output)
+        return output
+
     def dispatch(self, words: list[str]) -> str:
         verb, rest = words[0], words[1:]
+        if verb == "modify" and rest[:3] == ["cm", "trust-domain", "Root"]:
+            return self.modify_trust_domain(rest[3:])
         if verb == "save" and rest == ["sys", "config"]:
             commands.save_config(self.dev, {"command": "save"})
             return SAVE_OUTPUT
@@ -123,6 +163,38 @@ class Shell:
         if verb in ("list", "show") and len(rest) >= 2:
             return self.list_objects(rest)
         return errors.tmsh_syntax_error(words[1] if verb in VERBS and rest else verb)
+
+    def modify_trust_domain(self, words: list[str]) -> str:
+        """`modify cm trust-domain Root ca-devices add { <mgmt address> } name <device>
+        username <user> password <password>` (add-to-trust) and `ca-devices delete { <device>
+        … }` (remove-from-trust, this side only); `non-ca-devices` adds a subordinate [C:
+        f5-sdk's TrustDomain; D: tmsh reference for cm trust-domain]."""
+        if len(words) < 5 or words[0] not in ("ca-devices", "non-ca-devices"):
+            return errors.tmsh_syntax_error(words[0] if words else "Root")
+        if words[1] not in ("add", "delete") or words[2] != "{" or "}" not in words:
+            return errors.tmsh_syntax_error(words[1])
+        close = words.index("}")
+        items, options = words[3:close], words[close + 1 :]
+        if words[1] == "delete":
+            for name in items:
+                self.cluster.trust.remove(self.dev, {"name": "Root", "deviceName": name})
+            return ""
+        pairs = dict(zip(options[::2], options[1::2], strict=False))
+        if len(items) != 1 or len(options) % 2 or set(pairs) - {"name", "username", "password"}:
+            return errors.tmsh_syntax_error(options[0] if options else "}")
+        body: dict[str, object] = {
+            "command": "run",
+            "name": "Root",
+            "device": items[0],
+            "username": pairs.get("username"),
+            "password": pairs.get("password"),
+            "caDevice": words[0] == "ca-devices",
+            "nonCaDevice": words[0] == "non-ca-devices",
+        }
+        if "name" in pairs:
+            body["deviceName"] = pairs["name"]
+        self.cluster.trust.add(self.dev, body)
+        return ""
 
     def show_sync_status(self) -> str:
         report = self.cluster.sync.report(self.dev)
@@ -157,6 +229,35 @@ class Shell:
                 type_name = REGISTRY[kind].kind.type_name
                 return errors.not_found(type_name, full(wanted)).message + "\n"
         return "".join(stanza(" ".join(rest[:size]), o.name, o.props) for o in objs)
+
+
+# [I] `ps aux` on a running device, cut to the daemons clients look for: mprov only runs while
+# modules are being provisioned and vcmpd only on a vCMP host, so neither is listed.
+PS_OUTPUT = "".join(
+    f"{line}\n"
+    for line in (
+        "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND",
+        "root         1  0.0  0.0  19320  1512 ?        Ss   Jun17   0:05 /sbin/init",
+        "root      4412  0.3  1.2 381220 98544 ?        S    Jun17  12:41 /usr/bin/mcpd -debug",
+        "root      5120  1.0  2.1 912340 17356 ?        S    Jun17  43:02 /usr/bin/tmm",
+        "root      6003  0.1  0.4 201884 33216 ?        S    Jun17   4:17 /usr/bin/sod",
+        "root      7210  0.8  5.6 2894420 45904 ?       Sl   Jun17  30:15 restjavad",
+        "root      7301  0.1  0.9 412900 74232 ?        Sl   Jun17   3:02 /usr/bin/bigd",
+    )
+)
+
+
+def grep(args: list[str], text: str) -> str:
+    """grep's `-v` and `-i` over lines; the pattern as a regular expression."""
+    flags = [a for a in args if a.startswith("-")]
+    patterns = [a for a in args if not a.startswith("-")]
+    if len(patterns) != 1:
+        return ""
+    matcher = re.compile(patterns[0], re.IGNORECASE if "-i" in flags else 0)
+    keep = "-v" not in flags
+    return "".join(
+        line for line in text.splitlines(keepends=True) if bool(matcher.search(line)) == keep
+    )
 
 
 VERBS = frozenset({"create", "delete", "list", "modify", "run", "save", "show", "load"})

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from f5ecmp.bigip.waits import Waiter
-from f5ecmp.client import RetryPolicy
+from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.playbook import Playbook, load_playbook
 from f5ecmp.policies import PollPolicy
 from f5ecmp.rollout import Rollout
@@ -22,6 +22,9 @@ from f5ecmp.steps.base import Context
 from tests.conftest import SEED
 
 QUICK_RETRY = RetryPolicy(attempts=3, total_s=5, initial_s=0.001, max_wait_s=0.002, jitter_s=0)
+# A simulated device that is down blackholes (connect timeout, no answer on open connections):
+# short timeouts keep the tests that take devices down fast.
+QUICK_TIMEOUTS = Timeouts(connect_s=0.3, read_s=1.5)
 
 
 def fast_waiter() -> Waiter:
@@ -68,6 +71,8 @@ class Rig:
 @pytest.fixture
 def rig(tmp_path: Path) -> Iterator[Rig]:
     pb = load_playbook(SEED)
-    settings = Settings(simulate=True, sim_timing=Timing.instant(), retry=QUICK_RETRY)
+    settings = Settings(
+        simulate=True, sim_timing=Timing.instant(), retry=QUICK_RETRY, timeouts=QUICK_TIMEOUTS
+    )
     with open_session(pb, settings, environ={}) as session:
         yield Rig(pb, session, tmp_path / "state")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from f5ecmp.bigip.waits import Waiter
 from f5ecmp.cli import app
-from f5ecmp.client import RetryPolicy
+from f5ecmp.client import RetryPolicy, Timeouts
 from f5ecmp.playbook import load_playbook
 from f5ecmp.policies import PollPolicy
 from f5ecmp.rollout import Rollout
@@ -205,11 +205,13 @@ def break_a_run(served: Served, kind: str, step: str, device: str) -> None:
             simulate=True,
             sim_timing=Timing.instant(),
             retry=RetryPolicy(attempts=2, initial_s=0.001, max_wait_s=0.002, jitter_s=0),
+            timeouts=Timeouts(connect_s=0.3, read_s=1.5),
         )
         if kind == "rehearsal"
         else Settings(
             endpoints_file=served.endpoints,
             retry=RetryPolicy(attempts=2, initial_s=0.001, max_wait_s=0.002, jitter_s=0),
+            timeouts=Timeouts(connect_s=0.3, read_s=1.5),
         )
     )
     with open_session(pb, settings, environ=CREDENTIALS) as session:

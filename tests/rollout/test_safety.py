@@ -19,7 +19,7 @@ from f5ecmp.playbook import load_playbook
 from f5ecmp.session import Settings, open_session
 from f5ecmp.simulator import Cluster, Timing, serve
 from tests.conftest import SEED
-from tests.rollout.conftest import QUICK_RETRY, Rig
+from tests.rollout.conftest import QUICK_RETRY, QUICK_TIMEOUTS, Rig
 
 PB = load_playbook(SEED)
 GOOD = {"F5_USER": "admin", "F5_PASSWORD": "right-pw"}
@@ -41,7 +41,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
 
 def _session(eps: Path, env: dict[str, str], **settings: Any) -> Any:
     return open_session(
-        PB, Settings(endpoints_file=eps, retry=QUICK_RETRY, **settings), environ=env
+        PB,
+        Settings(endpoints_file=eps, retry=QUICK_RETRY, timeouts=QUICK_TIMEOUTS, **settings),
+        environ=env,
     )
 
 
@@ -189,7 +191,20 @@ def test_status_reports_an_unreachable_device_instead_of_failing(served: tuple[A
     sim, eps = served
     sim.set_down("bigip-c.example.net")
     result = runner.invoke(
-        app, ["status", str(SEED), "--endpoints", str(eps), "--attempts", "1"], env=GOOD
+        app,
+        [
+            "status",
+            str(SEED),
+            "--endpoints",
+            str(eps),
+            "--attempts",
+            "1",
+            "--connect-timeout",
+            "0.5",
+            "--read-timeout",
+            "2",
+        ],
+        env=GOOD,
     )
     assert result.exit_code == 1
     assert "bigip-c.example.net: unreachable" in result.stdout

@@ -37,7 +37,8 @@ class Rest:
         return response
 
     def request(self, method: str, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
-        return self.session.request(method, self.url + path, json=body, timeout=30, **kwargs)
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.url + path, json=body, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)

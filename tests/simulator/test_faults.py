@@ -3,6 +3,8 @@ and the same fault script replaying exactly from its seed."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -103,10 +105,46 @@ def test_short_token_lifetime(served: SimServer, rest: Client, clock: FakeClock)
     assert client.get("/mgmt/tm/sys").status_code == 200
 
 
-def test_a_device_taken_down_stops_answering(served: SimServer, rest: Client) -> None:
+def test_a_device_taken_down_blackholes_until_it_is_back(served: SimServer, rest: Client) -> None:
+    """Issue 9, item 11: an open connection gets no answer (a read timeout), a new one is not
+    even accepted (a connect timeout), and the device answers again once it is back."""
     client = rest(A)
     served.faults(A, down=True)
-    with pytest.raises(requests.ConnectionError):
-        client.get("/mgmt/tm/sys/version")
+    with pytest.raises(requests.ReadTimeout):
+        client.get("/mgmt/tm/sys/version", timeout=(0.5, 0.5))
+    with pytest.raises(requests.ConnectTimeout):
+        rest(A, login=False).get("/mgmt/tm/sys/version", timeout=(0.3, 0.3))
     served.faults(A, down=False)
     assert rest(A).get("/mgmt/tm/sys/version").status_code == 200
+    assert client.get("/mgmt/tm/sys/version").status_code == 200
+
+
+def test_a_held_request_is_let_go_after_blackhole_s(served: SimServer, rest: Client) -> None:
+    client = rest(A)
+    served.faults(A, down=True, blackhole_s=0.2)
+    started = time.monotonic()
+    with pytest.raises(requests.ConnectionError):
+        client.get("/mgmt/tm/sys/version", timeout=(5, 5))
+    assert time.monotonic() - started < 3
+
+
+def test_a_held_request_is_answered_when_the_device_comes_back(
+    served: SimServer, rest: Client
+) -> None:
+    client = rest(A)
+    served.set_down(A)
+    threading.Timer(0.3, lambda: served.set_down(A, False)).start()
+    assert client.get("/mgmt/tm/sys/version", timeout=(5, 5)).status_code == 200
+
+
+def test_restjavad_down_answers_503_and_the_device_stays_in_the_cluster(
+    served: SimServer, rest: Client
+) -> None:
+    client = rest(A)
+    served.faults(A, restjavad_down=True)
+    busy = client.get("/mgmt/tm/sys/version")
+    assert busy.status_code == 503 and "/available suffix" in busy.json()["message"]
+    assert rest(A, login=False).login().status_code == 503
+    assert served.cluster.reachable(served.cluster.device(A))
+    served.faults(A, restjavad_down=False)
+    assert client.get("/mgmt/tm/sys/version").status_code == 200

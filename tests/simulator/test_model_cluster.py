@@ -300,6 +300,28 @@ def test_floating_self_without_its_vlan_fails_the_peers_sync(cluster: Cluster) -
 # --- traffic groups and failover ------------------------------------------------------------
 
 
+def test_a_floating_self_turned_local_is_pending_and_peers_keep_the_copy(
+    ecmp: Cluster, status: Status
+) -> None:
+    """Issue 9, item 10: a floating self IP moved to traffic-group-local-only on one device is
+    a change (Changes Pending, naming that device); the peers keep their floating copy, also
+    after a sync, since the object is no longer part of what the device syncs."""
+    a, b, c = devices(ecmp)
+    a.modify("net/self", "/Common/float-ext-0", {"trafficGroup": "traffic-group-local-only"})
+    ecmp.tick()
+    for dev in (a, b, c):
+        assert status(ecmp, dev) == "Changes Pending"
+    assert any(f"Synchronize {a.name} to group dg-ecmp" in d for d in ecmp.sync.report(b).details)
+    assert b.get("net/self", "/Common/float-ext-0").props["floating"] == "enabled"
+    sync(ecmp, a)
+    for dev in (a, b, c):
+        assert status(ecmp, dev) == "In Sync"
+    assert a.get("net/self", "/Common/float-ext-0").props["floating"] == "disabled"
+    for peer in (b, c):
+        kept = peer.get("net/self", "/Common/float-ext-0").props
+        assert (kept["floating"], kept["trafficGroup"]) == ("enabled", "/Common/traffic-group-1")
+
+
 def test_traffic_groups_end_on_their_own_devices(ecmp: Cluster, status: Status) -> None:
     a, b, c = devices(ecmp)
     assert {status(ecmp, d) for d in (a, b, c)} == {"In Sync"}

@@ -40,6 +40,19 @@ def test_bare_bash_commands_clients_send(rest: Client) -> None:
     assert "Version: 16.1.3\nBuild: 0.0.12\n" in run(client, '-c "cat /VERSION"')
 
 
+def test_pipelines_into_grep_and_empty_output(rest: Client) -> None:
+    """bigip_wait: `ps aux | grep '[m]prov'` prints nothing on a running device, and a command
+    that prints nothing answers without `commandResult`."""
+    client = rest()
+    body = client.ok(
+        "POST", BASH, {"command": "run", "utilCmdArgs": "-c \"ps aux | grep '[m]prov'\""}
+    )
+    assert "commandResult" not in body
+    assert "restjavad" in run(client, "-c \"ps aux | grep '[r]estjavad'\"")
+    assert "mcpd" not in run(client, '-c "ps aux | grep -v mcpd"')
+    assert run(client, '-c "ps aux | sort"') == "/bin/bash: sort: command not found\n"
+
+
 def test_show_status_commands(ecmp: Cluster, rest: Client) -> None:
     client = rest(B)
     sync = run(client, '-c "tmsh -c \\"show cm sync-status\\""')

@@ -12,11 +12,12 @@ import base64
 import itertools
 import time
 from collections.abc import Callable
+from typing import Any
 
 from .. import errors
 from ..cluster import Cluster
 from ..faults import Faults
-from . import admin, handlers_cm, handlers_info, handlers_stats, handlers_sys
+from . import admin, handlers_cm, handlers_iapp_lx, handlers_info, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
 from .handlers import find_kind, handle_config
 from .metrics import Metrics
@@ -58,6 +59,12 @@ class SimApp:
         self.transactions = Transactions(cluster.clock)
         self.started = cluster.clock.now()
         self._operation_ids = itertools.count(10001)
+        self._task_numbers = itertools.count(1)
+        # iApps LX package tasks by (device, task id): see handlers_iapp_lx.
+        self.package_tasks: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def next_task_number(self) -> int:
+        return next(self._task_numbers)
 
     def reset(self) -> None:
         with self.cluster.lock:
@@ -65,6 +72,7 @@ class SimApp:
             self.faults.clear()
             self.metrics.clear()
             self.transactions.clear()
+            self.package_tasks.clear()
 
     def handle(self, device: str, req: Request) -> Response:
         if req.path == "/_sim" or req.path.startswith("/_sim/"):
@@ -85,7 +93,7 @@ class SimApp:
     def _serve(self, device: str, req: Request) -> Response:
         dev = self.cluster.device(device)
         if not dev.up:
-            return Response(0, drop=True)
+            return Response(0, drop=True, hang=True)
         counts_as_write = req.is_write and req.path != LOGIN
         decision = self.faults.decide(device, counts_as_write)
         if decision.delay_s:
@@ -99,7 +107,7 @@ class SimApp:
         with self.cluster.lock:
             self.cluster.tick()
             if not dev.up:
-                return Response(0, drop=True)
+                return Response(0, drop=True, hang=True)
             ctx = Ctx(self, dev, req, view_for(dev, req))
             try:
                 if req.path != LOGIN:
@@ -144,6 +152,8 @@ class SimApp:
             return handlers_sys.handle_device_info(ctx)
         if is_available(path):
             return handlers_sys.handle_available(ctx)
+        if path.startswith(f"{handlers_iapp_lx.ROOT}/"):
+            return handlers_iapp_lx.handle(ctx)
         raise errors.uri_not_registered(path.removeprefix("/mgmt"))
 
     def dispatch_tm(self, ctx: Ctx, segs: list[str]) -> Response:

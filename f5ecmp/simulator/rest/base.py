@@ -21,6 +21,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTML_LIKE = re.compile(r"<\s*[a-zA-Z/!]")
 REASONS = {
     200: "OK",
+    202: "Accepted",
     400: "Bad Request",
     401: "F5 Authorization Required",
     404: "Not Found",
@@ -69,7 +70,8 @@ class Response:
     body: bytes = b""
     content_type: str = JSON
     headers: list[tuple[str, str]] = field(default_factory=list)
-    drop: bool = False
+    drop: bool = False  # hang up with a TCP reset, without an answer
+    hang: bool = False  # with `drop`: no answer at all (a device that is down); see server
 
     @property
     def reason(self) -> str:

@@ -5,8 +5,10 @@ A paged read answers the page's items with the paging counters before them:
 `totalItems`, `totalPages`, then `nextLink` while items remain after this page and
 `previousLink` when the page does not start at the first item [D: iControl REST user guide,
 "paging"; C: bigip_device_info pages every collection with `$top`/`$skip`, f5-ansible PR
-#2151]. A page past the end carries the counters and no `items`, as an empty /tm collection
-does [I for the counters of such a page]. `$skip` without `$top` skips and adds no counters [I].
+#2151]. A page past the end (or of an empty collection) carries the counters and an empty
+`items`: bigip_device_info's HTTP and HTTPS monitor subsets page until a page is empty and
+index that last page's `items` without a guard, against live devices [C; the counters of such
+a page are I]. `$skip` without `$top` skips and adds no counters [I].
 """
 
 from __future__ import annotations

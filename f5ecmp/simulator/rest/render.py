@@ -133,13 +133,14 @@ def collection(
     paging: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A `/tm` collection; an empty one has no `items` key [C][I]. `paging` holds the
-    counters of a `$top`/`$skip` read (see `paging`), placed before the items."""
+    counters of a `$top`/`$skip` read (see `paging`), placed before the items; a paged read
+    always carries `items`, empty past the end (see `paging`)."""
     out: dict[str, Any] = {
         "kind": kind_string(kind_path, suffix),
         "selfLink": view.link(kind_path, top=True),
         **(paging or {}),
     }
-    if items:
+    if items or paging:
         out["items"] = [select(i, view.select) if view.select is not None else i for i in items]
     return out
 
