@@ -124,6 +124,7 @@ class StepResult:
     error: str | None = None
     stopped: bool = False  # failed because the operator stopped the run
     problems: list[str] = field(default_factory=list)  # not converged: what is still wrong
+    exception: Exception | None = field(default=None, repr=False, compare=False)  # the failure
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -292,7 +293,7 @@ class Runner:
         return result
 
     def _fail(self, result: StepResult, step: AnyStep, device: str, exc: Exception) -> StepResult:
-        result.outcome, result.error = "failed", str(exc)
+        result.outcome, result.error, result.exception = "failed", str(exc), exc
         result.stopped = isinstance(exc, Interrupted | WaitStopped)
         result.problems = exc.problems if isinstance(exc, VerifyMismatch) else []
         self._emit(StepFailed(step.id, step.number, device, str(exc)))
