@@ -127,6 +127,10 @@ def test_fresh_then_converged(served: Served) -> None:
     history = served.json("history")
     assert [r["outcome"] for r in history["runs"]] == ["ok", "ok"]
     assert served.json("drill", "--dry-run")["ok"]
+    served.sim.cluster.timing = Timing(0.0, 0.0, 0.0, 0.01)  # failback in 0.6 s: a real drill
+    drill = served.json("drill", "--yes", "--traffic-group", "traffic-group-3")
+    assert drill["ok"] and drill["run"] and drill["traffic_groups"][0]["result"] == "ok"
+    assert [r["kind"] for r in served.json("history")["runs"]] == ["apply", "apply", "drill"]
 
 
 def test_a_failed_step_refusals_and_the_drill(served: Served, tmp_path: Path) -> None:
@@ -241,3 +245,20 @@ def test_router_config(tmp_path: Path) -> None:
     error = valid("router-config", CliRunner().invoke(app, args), 1)["error"]
     assert error["kind"] == "router"
     assert CliRunner().invoke(app, args[:-1]).exit_code == 1
+
+
+def test_apply_asking_on_a_terminal_keeps_stdout_for_the_document(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("f5ecmp.cli_run.interactive", lambda: True)
+    monkeypatch.setattr("f5ecmp.cli_run.confirm_apply", lambda: False)
+    declined = served.invoke("apply", SEED, "--json")
+    error = valid("apply", declined, 1)["error"]
+    assert error == {"message": "Apply cancelled.", "kind": "declined"}
+    assert "Plan for cluster app1-ecmp" in declined.stderr  # what was asked about
+    assert served.json("apply", "--yes")["ok"]
+    unchanged = served.invoke("apply", SEED, "--json")  # nothing to change: not asked
+    document = valid("apply", unchanged, 0)
+    assert (document["run"], document["journal"], document["changes"]) == (None, None, 0)
+    assert {s["outcome"] for s in document["steps"]} == {"unchanged"}
+    assert "No changes: the cluster matches the playbook" in unchanged.stderr
