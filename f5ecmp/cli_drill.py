@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from f5ecmp.cli_run import (
+from f5ecmp.cli_common import echo_json, notes, reported, state_directory
+from f5ecmp.cli_options import (
     Attempts,
     CaBundle,
     ConnectOptions,
@@ -25,22 +24,18 @@ from f5ecmp.cli_run import (
     ReadTimeout,
     Simulate,
     StateDir,
-    _notes,
-    _session,
-    _state_dir,
-    load_or_exit,
-    stop_on_interrupt,
 )
+from f5ecmp.cli_usage import stop_on_interrupt
 from f5ecmp.drill import Drill, DrillOptions, DrillResult, resolve
-from f5ecmp.errors import F5EcmpError
+from f5ecmp.error_kinds import CommandError
 from f5ecmp.journal import Journal, cluster_lock
-from f5ecmp.render import error_console, output_console, print_error
-from f5ecmp.render_drill import ProgressPrinter, drill_json, print_drill, print_drill_plan
+from f5ecmp.json_docs import drill_document
+from f5ecmp.playbook import load_playbook
+from f5ecmp.render import error_console, output_console, warning
+from f5ecmp.render_drill import ProgressPrinter, print_drill, print_drill_plan
 from f5ecmp.rollout import playbook_fingerprint
 from f5ecmp.runner import Runner
-from f5ecmp.session import Session
-
-T = TypeVar("T")
+from f5ecmp.session import Session, open_session
 
 
 @dataclass(frozen=True)
@@ -78,35 +73,33 @@ def drill(
         wait_failback=not no_wait_failback,
         deadline_s=deadline,
     )
-    run_drill(DrillCommand(playbook, connect, options, as_json, yes, dry_run, state_dir))
+    with reported(as_json):
+        run_drill(DrillCommand(playbook, connect, options, as_json, yes, dry_run, state_dir))
 
 
 def run_drill(command: DrillCommand) -> None:
     out, errors = output_console(), error_console()
-    pb = load_or_exit(command.playbook, errors)
-    try:
-        resolve(pb, command.drill)
-    except F5EcmpError as exc:
-        print_error(errors, str(exc))
-        raise typer.Exit(1) from None
+    pb = load_playbook(command.playbook)
+    resolve(pb, command.drill)
     if not (command.yes or command.dry_run or sys.stdin.isatty()):
-        print_error(errors, "not on a terminal, so cannot ask for confirmation: pass --yes")
-        raise typer.Exit(1)
+        raise CommandError(
+            "not on a terminal, so cannot ask for confirmation: pass --yes", "confirmation"
+        )
     settings = command.connect.settings(read_only=command.dry_run)
-    _notes(errors, settings, pb)
+    notes(errors, settings, pb)
     if command.dry_run:
-        with _session(pb, settings, errors) as session:
-            result = _guarded(errors, lambda: _drill(session, command, out).plan())
+        with open_session(pb, settings) as session:
+            result = _drill(session, command, out).plan()
         _show(out, result, None, command.as_json)
         raise typer.Exit(0 if result.ok else 1)
-    lock = cluster_lock(_state_dir(command.playbook, command.state_dir), pb.cluster, "drill")
-    _guarded(errors, lock.acquire)
+    lock = cluster_lock(state_directory(command.playbook, command.state_dir), pb.cluster, "drill")
+    lock.acquire()
     if lock.stale_holder:
         errors.print(
-            f"[yellow]warning: took over the lock of an earlier run that died ({lock.stale_holder})[/]"
+            warning(f"took over the lock of an earlier run that died ({lock.stale_holder})")
         )
     try:
-        with _session(pb, settings, errors) as session:
+        with open_session(pb, settings) as session:
             if settings.simulate:
                 _set_up_rehearsal(session, errors)
             result, journal = _run(session, command, out, errors)
@@ -131,24 +124,28 @@ def _run(
     pb = session.playbook
     engine = _drill(session, command, out)
     if not command.yes:
-        preview = _guarded(errors, engine.plan)
-        print_drill_plan(out, preview)
-        if preview.refused or not typer.confirm("Run this drill?", default=False):
+        preview = engine.plan()
+        print_drill_plan(errors if command.as_json else out, preview)
+        if preview.refused:
+            if command.as_json:
+                echo_json(drill_document(preview, None))
             raise typer.Exit(1)
-    states = _state_dir(command.playbook, command.state_dir)
-    journal = _guarded(errors, lambda: Journal.start(
+        if not typer.confirm("Run this drill?", default=False, err=True):
+            raise CommandError("Drill cancelled.", "declined", plain=True)
+    states = state_directory(command.playbook, command.state_dir)
+    journal = Journal.start(
         states, pb.cluster, playbook=str(command.playbook), fingerprint=playbook_fingerprint(pb),
         target=session.target(), kind="drill",
-    ))  # fmt: skip
+    )  # fmt: skip
     engine.journal, engine.stop = journal, threading.Event()
     try:
         with stop_on_interrupt(engine.stop):
-            result = _guarded(errors, engine.run)
+            result = engine.run()
     except KeyboardInterrupt:
-        print_error(
-            errors, "interrupted twice: traffic groups may be away from home; run `f5ecmp status`"
-        )
-        raise typer.Exit(1) from None
+        raise CommandError(
+            "interrupted twice: traffic groups may be away from home; run `f5ecmp status`",
+            "interrupted",
+        ) from None
     finally:
         journal.close()
     return result, journal
@@ -157,24 +154,15 @@ def _run(
 def _set_up_rehearsal(session: Session, errors: Console) -> None:
     """A fresh simulated cluster has nothing to drill: apply the playbook to it first."""
     errors.print("note: --simulate: setting the simulated cluster up from the playbook first")
-    result = _guarded(errors, Runner(session.context()).apply)
+    result = Runner(session.context()).apply()
     if not result.ok:
         where = f"{result.failed.step}: {result.failed.error}" if result.failed else "stopped"
-        print_error(errors, f"could not set the simulated cluster up ({where})")
-        raise typer.Exit(1)
-
-
-def _guarded(errors: Console, work: Callable[[], T]) -> T:
-    try:
-        return work()
-    except F5EcmpError as exc:
-        print_error(errors, str(exc))
-        raise typer.Exit(1) from None
+        raise CommandError(f"could not set the simulated cluster up ({where})", "setup")
 
 
 def _show(out: Console, result: DrillResult, run_id: str | None, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(drill_json(result, run_id), indent=2))
+        echo_json(drill_document(result, run_id))
     elif result.dry_run:
         print_drill_plan(out, result)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from f5ecmp.cli_run import load_or_exit
-from f5ecmp.errors import F5EcmpError
+from f5ecmp.cli_common import echo_json, reported
+from f5ecmp.json_docs import router_document
+from f5ecmp.playbook import load_playbook
 from f5ecmp.printable import printable
-from f5ecmp.render import error_console, print_error
+from f5ecmp.render import error_console
 from f5ecmp.render_router import router_changes_text, router_config_text
 from f5ecmp.router import ecmp_route, resolve_options, router_changes, router_config
 
@@ -40,10 +40,10 @@ def router_config_command(
     """Print the upstream router's ECMP route to the virtual address, one next hop per device's
     floating external self IP, in the platform's own syntax. Reads only the playbook."""
     errors = error_console()
-    pb = load_or_exit(playbook, errors)
-    previous = load_or_exit(old, errors) if old is not None else None
-    chosen = platform.value if platform is not None else None
-    try:
+    with reported(as_json):
+        pb = load_playbook(playbook)
+        previous = load_playbook(old) if old is not None else None
+        chosen = platform.value if platform is not None else None
         options = resolve_options(pb, chosen, interface, bfd, resilient)
         route = ecmp_route(pb, prefix)
         if previous is None:
@@ -53,13 +53,10 @@ def router_config_command(
             changes = router_changes(ecmp_route(previous, prefix), route, options)
             notes, document = changes.notes, changes.as_dict()
             text = router_changes_text(changes, str(old))
-    except F5EcmpError as exc:
-        print_error(errors, str(exc))
-        raise typer.Exit(1) from None
     for note in notes:
         errors.print(Text(f"note: {note}"))
     if as_json:
-        typer.echo(json.dumps(document, indent=2))
+        echo_json(router_document(document))
     else:
         typer.echo(printable("\n".join(text)))
 

@@ -6,15 +6,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import typer
-from rich.console import Console
-
 from f5ecmp.bigip.api import DeviceApi
 from f5ecmp.cli_options import ConnectOptions
-from f5ecmp.cli_usage import EXIT_FAILED
+from f5ecmp.error_kinds import CommandError
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Hints
-from f5ecmp.render import print_error
 from f5ecmp.rollout import OtherTarget, check_target, playbook_fingerprint, use_hints
 from f5ecmp.runner import Runner, StepResult
 from f5ecmp.saved_plan import RecordingApi, differences, document, recording, write
@@ -45,28 +41,23 @@ def apply_command(out: Path, connect: ConnectOptions) -> str:
 
 def save(
     out: Path, session: Session, reads: dict[str, RecordingApi], plan: dict[str, Any],
-    playbook: Path, connect: ConnectOptions, errors: Console,
+    playbook: Path, connect: ConnectOptions,
 ) -> str:  # fmt: skip
-    """Write the saved plan; returns what to tell the operator."""
+    """Write the saved plan (or raise SavedPlanError); returns what to tell the operator."""
     pb = session.playbook
     command = apply_command(out, connect)
     data = document(
         cluster=pb.cluster, playbook=playbook, fingerprint=playbook_fingerprint(pb),
         target=session.target(), reads=reads, plan=plan, apply_command=command,
     )  # fmt: skip
-    try:
-        write(out, data)
-    except F5EcmpError as exc:
-        print_error(errors, str(exc))
-        raise typer.Exit(EXIT_FAILED) from None
+    write(out, data)
     return f"Saved this plan to {out} (mode 0600). To apply exactly this plan:\n  {command}"
 
 
-def check(
-    saved: dict[str, Any], session: Session, found: Hints, errors: Console
-) -> list[StepResult]:
-    """Read everything again; refuse (one line per difference, exit 1) unless the devices
-    are as the plan found them and the plan would be the same. Returns the plan."""
+def check(saved: dict[str, Any], session: Session, found: Hints) -> list[StepResult]:
+    """Read everything again; refuse (a CommandError with one line per difference) unless
+    the devices are as the plan found them and the plan would be the same. Returns the
+    plan."""
     pb = session.playbook
     problems: list[str] = []
     if saved["playbook"].get("fingerprint") != playbook_fingerprint(pb):
@@ -89,8 +80,9 @@ def check(
         else:
             problems.extend(differences(saved, reads, results))
     if problems:
-        for line in problems:
-            print_error(errors, line)
-        print_error(errors, "the saved plan no longer holds: nothing was changed; make a new plan")
-        raise typer.Exit(EXIT_FAILED)
+        raise CommandError(
+            "the saved plan no longer holds: nothing was changed; make a new plan",
+            "saved-plan",
+            details=tuple(problems),
+        )
     return results

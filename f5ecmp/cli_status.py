@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from f5ecmp.bigip.cluster import read_cluster
+from f5ecmp.cli_common import echo_json, logged, notes, reported, state_directory
 from f5ecmp.cli_options import (
     Attempts,
     CaBundle,
@@ -22,27 +21,25 @@ from f5ecmp.cli_options import (
     StateDir,
     Verbose,
 )
-from f5ecmp.cli_run import _notes, _session, _state_dir, load_or_exit, logged
 from f5ecmp.cli_usage import EXIT_FAILED, EXIT_OK
 from f5ecmp.connect import mixed_versions
 from f5ecmp.journal import list_runs
+from f5ecmp.json_docs import history_document, status_document
+from f5ecmp.playbook import load_playbook
 from f5ecmp.render import error_console, output_console, warning
 from f5ecmp.render_run import print_health, print_history
+from f5ecmp.session import open_session
 
 
 def history(playbook: PlaybookArg, state_dir: StateDir = None, as_json: JsonOpt = False) -> None:
     """List the runs of this playbook's cluster and where each stopped."""
-    out, errors = output_console(), error_console()
-    pb = load_or_exit(playbook, errors)
-    states = _state_dir(playbook, state_dir)
-    runs = list_runs(states, pb.cluster)
+    out = output_console()
+    with reported(as_json):
+        pb = load_playbook(playbook)
+        states = state_directory(playbook, state_dir)
+        runs = list_runs(states, pb.cluster)
     if as_json:
-        typer.echo(
-            json.dumps(
-                [{"run": r.run_id, "records": r.records, "problem": r.problem} for r in runs],
-                indent=2,
-            )
-        )
+        echo_json(history_document(runs, pb.cluster, states))
     elif not runs:
         out.print(f"No runs of cluster {pb.cluster} in {states}.")
     else:
@@ -60,22 +57,21 @@ def status(
     exit 1 when anything is unhealthy. Devices on different TMOS versions are each named in
     a warning."""
     out, errors = output_console(), error_console()
-    pb = load_or_exit(playbook, errors)
     connect = ConnectOptions(
         simulate=simulate, endpoints=endpoints, ca_bundle=ca_bundle, insecure=insecure,
         connect_timeout=connect_timeout, read_timeout=read_timeout, attempts=attempts,
     )  # fmt: skip
-    settings = connect.settings(read_only=True, best_effort=True)
-    _notes(errors, settings, pb)
-    with logged(verbose, log_file), _session(pb, settings, errors) as session:
-        health = read_cluster(pb, session.clients, session.unreachable)
-        versions = mixed_versions(pb, session.devices)
+    with reported(as_json), logged(verbose, log_file):
+        pb = load_playbook(playbook)
+        settings = connect.settings(read_only=True, best_effort=True)
+        notes(errors, settings, pb)
+        with open_session(pb, settings) as session:
+            health = read_cluster(pb, session.clients, session.unreachable)
+            versions = mixed_versions(pb, session.devices)
     for line in versions:
         errors.print(warning(line))
     if as_json:
-        document = health.as_dict()
-        document["warnings"] = versions
-        typer.echo(json.dumps(document, indent=2))
+        echo_json(status_document(health, pb.cluster, versions))
     else:
         print_health(out, health)
     raise typer.Exit(EXIT_OK if health.healthy else EXIT_FAILED)

@@ -169,7 +169,8 @@ class Client:
         self.counters.logins += 1
         if response.status_code == 401:
             raise AuthError(
-                f"{self.name}: the device refused the credentials ({answer_message(response)})"
+                f"{self.name}: the device refused the credentials ({answer_message(response)})",
+                self.name,
             )
         if not response.ok:
             raise self._error("POST", LOGIN_PATH, response)
@@ -247,7 +248,9 @@ class Client:
         """
         write = method != "GET"
         if write and self.read_only:
-            raise ReadOnlyError(f"{self.name}: {method} {path} refused: this run is read-only")
+            raise ReadOnlyError(
+                f"{self.name}: {method} {path} refused: this run is read-only", self.name
+            )
         return self._retrying(
             lambda retry: self._attempt(
                 method, path, params, body, confirm, headers=headers, retry=retry
@@ -376,7 +379,8 @@ class Client:
             raise _Transient(cause)
         raise AmbiguousWriteError(
             f"{self.name}: {method} {path}: the answer was lost ({reason(cause)}); "
-            "the change may or may not have been applied"
+            "the change may or may not have been applied",
+            self.name,
         )
 
     def _send(
@@ -429,5 +433,6 @@ class Client:
             return cause
         return UnreachableError(
             f"{self.name}: {method} {self._log.shown(path)}: no answer from {self.base_url} after "
-            f"{tries} attempt{'s' if tries != 1 else ''} ({reason(cause)})"
+            f"{tries} attempt{'s' if tries != 1 else ''} ({reason(cause)})",
+            self.name,
         )

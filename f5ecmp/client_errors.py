@@ -43,19 +43,28 @@ class DeviceError(F5EcmpError):
         return self.status in RETRIABLE_STATUS or any(m in self.message for m in _BUSY_MARKERS)
 
 
-class AuthError(F5EcmpError):
+class ClientError(F5EcmpError):
+    """An error of one device's client that is not the device's own answer; ``device``
+    names the device (the message starts with it too)."""
+
+    def __init__(self, message: str, device: str | None = None) -> None:
+        super().__init__(message)
+        self.device = device
+
+
+class AuthError(ClientError):
     """The device refused the credentials."""
 
 
-class UnreachableError(F5EcmpError):
+class UnreachableError(ClientError):
     """No answer from the device (refused, timed out, TLS failure) after every retry."""
 
 
-class ReadOnlyError(F5EcmpError):
+class ReadOnlyError(ClientError):
     """A write was attempted through a read-only client (``plan``)."""
 
 
-class AmbiguousWriteError(F5EcmpError):
+class AmbiguousWriteError(ClientError):
     """A write's answer was lost: it may or may not have been applied. Re-read and decide."""
 
 
@@ -69,7 +78,7 @@ def tls_error(device: str, url: str, verify: bool | str, exc: Exception) -> Unre
         else "no verification"
     )
     return UnreachableError(
-        f"{device}: TLS with {url} failed: {reason(exc)} (checked against {against})"
+        f"{device}: TLS with {url} failed: {reason(exc)} (checked against {against})", device
     )
 
 

@@ -29,7 +29,12 @@ class IdentityError(F5EcmpError):
 
 
 class ConnectError(F5EcmpError):
-    """One or more devices could not be logged into; the message has one line per device."""
+    """One or more devices could not be logged into; the message has one line per device,
+    and ``failures`` each device's own error."""
+
+    def __init__(self, failures: Mapping[str, F5EcmpError]) -> None:
+        self.failures = dict(failures)
+        super().__init__("\n".join(str(f) for f in self.failures.values()))
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,11 @@ def open_clients(
             also_secret=secrets,
         )  # fmt: skip
 
-    def connect(client: Client) -> str | None:
+    def connect(client: Client) -> F5EcmpError | None:
         try:
             client.connect()
         except F5EcmpError as exc:
-            return str(exc)
+            return exc
         return None
 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
@@ -86,10 +91,10 @@ def open_clients(
     failures = {name: f for name, f in outcomes.items() if f is not None}
     if failures and not best_effort:
         close_all(clients)
-        raise ConnectError("\n".join(failures.values()))
+        raise ConnectError(failures)
     for name in failures:  # best effort: report them, work with the others
         clients.pop(name).close()
-    unreachable.update(failures)
+    unreachable.update({name: str(f) for name, f in failures.items()})
     return clients
 
 

@@ -74,11 +74,17 @@ def print_issues(console: Console, issues: Iterable[Issue], *, label: str = "err
     return count
 
 
+# Tables printed to a file or a pipe are laid out this wide: the history table needs ~170.
+REDIRECTED_WIDTH = 200
+
+
 def output_console() -> Console:
-    """Standard output; when it is not a terminal, lines are not cut at 80 columns."""
+    """Standard output. On a terminal, rich fits it to the window; redirected or piped, a
+    line is never broken (soft wrap): a long plan or event line stays one line, whatever its
+    length, and tables are laid out :data:`REDIRECTED_WIDTH` columns wide."""
     console = SafeConsole()
     if not console.is_terminal:
-        console = SafeConsole(width=200)
+        console = SafeConsole(width=REDIRECTED_WIDTH, soft_wrap=True)
     return console
 
 

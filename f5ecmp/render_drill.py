@@ -1,5 +1,6 @@
 """What ``f5ecmp drill`` prints for people: progress lines, the moves of a dry run, the table
-of moves and returns, what was restored; and the same as one JSON document."""
+of moves and returns, what was restored (its JSON document is built in
+:mod:`f5ecmp.json_docs`)."""
 
 from __future__ import annotations
 
@@ -123,7 +124,3 @@ def _verdict(result: DrillResult) -> Text:
     if result.interrupted:
         return Text(f"Drill stopped on request; {back}.", style="bold yellow")
     return Text(f"Drill failed; {back}.", style="bold red")
-
-
-def drill_json(result: DrillResult, run_id: str | None) -> dict[str, Any]:
-    return result.as_dict(run_id)

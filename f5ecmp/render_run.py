@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from rich.console import Console
 from rich.table import Table
@@ -13,20 +12,21 @@ from rich.text import Text
 
 from f5ecmp.bigip.cluster import ClusterState
 from f5ecmp.client import Client
+from f5ecmp.history import run_outcome, run_stopped_at
 from f5ecmp.journal import Run
 from f5ecmp.printable import printable
+from f5ecmp.render_live import LiveDisplay, RetryTally
 from f5ecmp.router import RouterChanges
 from f5ecmp.runner import (
     ChangeNotNeeded,
     ChangeSent,
     Event,
     RunResult,
-    StepDone,
     StepFailed,
     StepResult,
     StepRetried,
     StepStarted,
-    count_requests,
+    Waiting,
 )
 from f5ecmp.steps import STEPS
 
@@ -72,16 +72,6 @@ def plan_summary(results: Iterable[StepResult]) -> Text:
     )
 
 
-def plan_json(results: list[StepResult], cluster: str) -> dict[str, Any]:
-    return {
-        "cluster": cluster,
-        "changes": sum(len(r.changes) for r in results),
-        # What sending them takes: a transaction is several requests.
-        "requests": count_requests(results),
-        "steps": [r.as_dict() for r in results],
-    }
-
-
 def _stopped(error: str) -> bool:
     """A step ended by the operator's stop (Ctrl-C, SIGTERM, SIGHUP), not by a failure: the
     runner's stop errors all say so first."""
@@ -106,76 +96,40 @@ class EventPrinter:
                 line = Text(printable(f"   {device}: not needed any more: {summary}"), style="dim")
             case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
                 line = Text(
-                    printable(f"   retry {attempt} of {step} on {device}: {reason}"), style="yellow"
+                    printable(f"   re-run {attempt} of {step} on {device}: {reason}"),
+                    style="yellow",
                 )
             case StepFailed(step=step, device=device, error=error) if _stopped(error):
                 line = Text(printable(f"   {step} stopped on {device}: {error}"), style="yellow")
             case StepFailed(step=step, device=device, error=error):
                 line = Text(printable(f"   {step} failed on {device}: {error}"), style="red")
-            case StepDone():
+            case Waiting(step=step, device=device, update=update) if update.phase == "started":
+                line = Text(printable(f"   {device}: {step} waits up to "
+                                      f"{update.deadline_s:.0f} s for {update.what}"), style="dim")  # fmt: skip
+            case Waiting(step=step, device=device, update=update) if update.phase == "ended":
+                line = Text(printable(f"   {device}: {step} waited {update.elapsed_s:.1f} s for "
+                                      f"{update.what} ({update.outcome})"), style="dim")  # fmt: skip
+            case _:
                 line = None
         if line is not None:
             self.console.print(Text.assemble(elapsed, line))
 
 
-class LiveDisplay:
-    """On a terminal: one panel, redrawn as events arrive — step n of all, each device's state,
-    retries as they happen, elapsed time. Use as a context manager around the run."""
-
-    def __init__(
-        self, console: Console, devices: list[str], clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        from rich.live import Live
-
-        self.clock, self.start = clock, clock()
-        self.step = "connecting"
-        self.states = dict.fromkeys(devices, "waiting")
-        self.retries = 0
-        self.live = Live(self._render(), console=console, refresh_per_second=8, transient=False)
-
-    def __enter__(self) -> LiveDisplay:
-        self.live.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.live.update(self._render())
-        self.live.__exit__(None, None, None)
-
-    def __call__(self, event: Event) -> None:
-        match event:
-            case StepStarted(step=step, number=number, device=device):
-                self.step = f"step {number}/{len(STEPS)} {step}"
-                self.states[device] = f"{step}: reading"
-            case ChangeSent(step=step, device=device, summary=summary):
-                self.states[device] = f"{step}: {summary}"
-            case ChangeNotNeeded(step=step, device=device):
-                self.states[device] = f"{step}: a change was not needed any more"
-            case StepDone(step=step, device=device, changes=changes):
-                self.states[device] = f"{step}: done ({changes} change(s))"
-            case StepRetried(step=step, device=device, attempt=attempt, reason=reason):
-                self.retries += 1
-                self.states[device] = f"{step}: retry {attempt} ({reason})"
-            case StepFailed(step=step, device=device, error=error):
-                word = "stopped" if _stopped(error) else "FAILED"
-                self.states[device] = f"{step}: {word}: {error}"
-        self.live.update(self._render())
-
-    def _render(self) -> Table:
-        title = f"{self.step} · {self.clock() - self.start:.1f} s · {self.retries} retries"
-        table = Table(title=title, title_justify="left", show_header=False, box=None)
-        table.add_column(style="bold")
-        table.add_column(overflow="ellipsis", no_wrap=True)
-        for device, state in self.states.items():
-            style = (
-                "red"
-                if "FAILED" in state
-                else ("yellow" if "retry" in state or ": stopped: " in state else "")
-            )
-            table.add_row(device, Text(printable(state), style=style))
-        return table
+def progress_display(
+    console: Console, devices: Mapping[str, str], tally: RetryTally
+) -> LiveDisplay | EventPrinter:
+    """What apply shows as it goes: the live panel on a terminal (``devices``: name → label),
+    one line per event otherwise."""
+    if console.is_terminal:
+        return LiveDisplay(console, devices, tally)
+    return EventPrinter(console)
 
 
-def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -> None:
+def print_result(
+    console: Console, run: RunResult, clients: dict[str, Client], tally: RetryTally | None = None
+) -> None:
+    """The summary table, the requests and retries (``tally``: the same count the live panel
+    showed; without it, step re-runs are read from the results), and the verdict."""
     table = Table(title="Rollout summary", title_justify="left")
     for column in ("step", "device", "outcome", "changes"):
         table.add_column(column)
@@ -189,12 +143,12 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
     totals = Counter[str]()
     for client in clients.values():
         c = client.counters
-        totals.update(
-            {"reads": c.reads, "writes": c.writes, "retries": c.retries, "logins": c.logins}
-        )
+        totals.update({"reads": c.reads, "writes": c.writes, "logins": c.logins})
+    if tally is None:
+        tally = RetryTally(clients, sum(max(r.attempts - 1, 0) for r in run.results))
     console.print(
         f"{run.change_count} change(s); requests: {totals['reads']} reads, {totals['writes']} writes, "
-        f"{totals['logins']} logins; {totals['retries']} retries; {run.elapsed_s:.1f} s"
+        f"{totals['logins']} logins; {tally.text()}; {run.elapsed_s:.1f} s"
     )
     if run.interrupted:
         console.print(
@@ -235,19 +189,6 @@ def print_result(console: Console, run: RunResult, clients: dict[str, Client]) -
         )
 
 
-def result_json(run: RunResult, clients: dict[str, Client], run_id: str) -> dict[str, Any]:
-    return {
-        "run": run_id,
-        "ok": run.ok,
-        "interrupted": run.interrupted,
-        "failed": run.failed.as_dict() if run.failed else None,
-        "verification": run.verification,
-        "elapsed_s": round(run.elapsed_s, 3),
-        "steps": [r.as_dict() for r in run.results],
-        "requests": {name: vars(c.counters) for name, c in clients.items()},
-    }
-
-
 def print_history(console: Console, runs: list[Run]) -> None:
     table = Table(title="Runs", title_justify="left")
     for column in ("run", "started", "playbook", "outcome", "stopped at"):
@@ -257,31 +198,13 @@ def print_history(console: Console, runs: list[Run]) -> None:
         started = (
             time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start.get("time", 0))) if start else "?"
         )
-        end = run.end
-        if end is None:
-            outcome = "unfinished"
-        elif end.get("ok"):
-            outcome = "ok"
-        elif end.get("interrupted"):
-            outcome = "stopped"
-        elif end.get("refused"):
-            outcome = "refused"
-        elif end.get("failed"):
-            outcome = "failed"
-        else:
-            outcome = "verification failed"
-        stopped = run.stopped_at()
-        where = (
-            f"{stopped['step']} on {stopped['device']}"
-            if stopped and not (end and end.get("ok"))
-            else str((end or {}).get("stopped_at") or "")
-        )
         resumes = f" (resumes {start['resumes']})" if start.get("resumes") else ""
         if run.kind != "apply":
             resumes += f" ({run.kind})"
         table.add_row(
-            run.run_id, started, f"{start.get('fingerprint', '?')[:10]}{resumes}", outcome, where
-        )
+            run.run_id, started, f"{start.get('fingerprint', '?')[:10]}{resumes}",
+            run_outcome(run), run_stopped_at(run) or "",
+        )  # fmt: skip
     console.print(table)
     for run in runs:
         if run.problem:
@@ -321,18 +244,6 @@ def print_health(console: Console, health: ClusterState) -> None:
         console.print(Text("Unhealthy:", style="bold red"))
         for problem in health.problems:
             console.print(f"  - {problem}")
-
-
-def router_json(changes: RouterChanges | None) -> dict[str, Any] | None:
-    if changes is None:
-        return None
-    return {
-        "platform": changes.options.platform,
-        "added": [hop.as_dict() for hop in changes.added],
-        "removed": [hop.as_dict() for hop in changes.removed],
-        "add": list(changes.add),
-        "remove": list(changes.remove),
-    }
 
 
 def print_router(console: Console, changes: RouterChanges | None, *, applied: bool) -> None:

@@ -27,7 +27,7 @@ from tenacity import RetryCallState
 
 from f5ecmp.bigip.api import already_exists, not_found
 from f5ecmp.bigip.changes import TRANSACTION, Change
-from f5ecmp.bigip.waits import WaitStopped, WaitTimeout
+from f5ecmp.bigip.waits import WaitStopped, WaitTimeout, WaitUpdate
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.journal import Journal
 from f5ecmp.playbook.model import Device
@@ -100,7 +100,17 @@ class StepFailed:
     error: str
 
 
-Event = StepStarted | ChangeSent | ChangeNotNeeded | StepDone | StepRetried | StepFailed
+@dataclass(frozen=True)
+class Waiting:
+    """A step waits for something BIG-IP does asynchronously: the wait started (with its
+    deadline), a poll saw it not done yet, or it ended (see :class:`WaitUpdate`)."""
+
+    step: str
+    device: str
+    update: WaitUpdate
+
+
+Event = StepStarted | ChangeSent | ChangeNotNeeded | StepDone | StepRetried | StepFailed | Waiting
 
 
 @dataclass
@@ -114,6 +124,7 @@ class StepResult:
     error: str | None = None
     stopped: bool = False  # failed because the operator stopped the run
     problems: list[str] = field(default_factory=list)  # not converged: what is still wrong
+    exception: Exception | None = field(default=None, repr=False, compare=False)  # the failure
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -175,6 +186,8 @@ class Runner:
 
     def __post_init__(self) -> None:
         self.context.waiter.stop = self.stop  # Ctrl-C also ends a wait
+        self.context.waiter.on_wait = self._waiting  # and a display learns of every wait
+        self._running = threading.local()  # the step run of this worker thread
 
     # -- plan ----------------------------------------------------------------------------
 
@@ -249,6 +262,7 @@ class Runner:
 
     def _run_step(self, step: AnyStep, device: Device) -> StepResult:
         result = StepResult(step.id, step.number, device.name, "unchanged")
+        self._running.step, self._running.device = step.id, device.name
         self.context.sent[(step.id, device.name)] = result.changes  # filled as changes go out
         self._emit(StepStarted(step.id, step.number, device.name))
         if self.journal is not None:
@@ -279,7 +293,7 @@ class Runner:
         return result
 
     def _fail(self, result: StepResult, step: AnyStep, device: str, exc: Exception) -> StepResult:
-        result.outcome, result.error = "failed", str(exc)
+        result.outcome, result.error, result.exception = "failed", str(exc), exc
         result.stopped = isinstance(exc, Interrupted | WaitStopped)
         result.problems = exc.problems if isinstance(exc, VerifyMismatch) else []
         self._emit(StepFailed(step.id, step.number, device, str(exc)))
@@ -369,6 +383,10 @@ class Runner:
 
     def _emit(self, event: Event) -> None:
         self.on_event(event)
+
+    def _waiting(self, update: WaitUpdate) -> None:
+        step, device = getattr(self._running, "step", ""), getattr(self._running, "device", "")
+        self._emit(Waiting(step, device, update))
 
 
 def count_requests(results: Iterable[StepResult]) -> int:

@@ -90,9 +90,11 @@ def test_the_json_document(applied: Served) -> None:
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert set(document) == {
-        "cluster", "run", "mode", "device", "dry_run", "wait_failback", "ok", "healthy_before",
-        "refused", "interrupted", "error", "elapsed_s", "traffic_groups", "restores",
+        "format_version", "cluster", "run", "mode", "device", "dry_run", "wait_failback", "ok",
+        "healthy_before", "refused", "interrupted", "error", "elapsed_s", "traffic_groups",
+        "restores", "restored",
     }  # fmt: skip
+    assert document["format_version"] == 1 and document["error"] is None
     assert (document["ok"], document["mode"], document["restores"]) == (True, "traffic-group", [])
     assert document["run"] and document["cluster"] == "app1-ecmp"
     (group,) = document["traffic_groups"]
