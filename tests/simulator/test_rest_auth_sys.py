@@ -154,6 +154,7 @@ def test_global_settings_ntp_and_dns(rest: Client) -> None:
     assert ntp["kind"] == "tm:sys:ntp:ntpstate"
     assert ntp["servers"] == ["192.0.2.1", "pool.ntp.org"] and ntp["timezone"] == "Europe/Paris"
     assert ntp["restrictReference"]["isSubcollection"] is True
+    assert ntp["restrictReference"]["link"].endswith("/mgmt/tm/sys/ntp/restrict?ver=16.1.3")
     bad_zone = client.patch("/mgmt/tm/sys/ntp", {"timezone": "Mars/Olympus"})
     assert bad_zone.status_code == 400
     dns = client.ok(

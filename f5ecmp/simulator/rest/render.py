@@ -70,7 +70,9 @@ def properties(view: View, kind: Kind, props: Mapping[str, Any]) -> dict[str, An
 def render_object(
     dev: Device, kind: Kind, obj: Obj, view: View, top: bool = False
 ) -> dict[str, Any]:
-    path = object_path(kind, obj)
+    # A singleton's subcollections hang off its own path: `sys/ntp/restrict`
+    # (f5-ansible/load_ntp.json).
+    path = kind.path if kind.singleton else object_path(kind, obj)
     out: dict[str, Any]
     if kind.singleton:
         out = {"kind": kind_string(kind.path, "state"), "selfLink": view.link(kind.path, top)}
