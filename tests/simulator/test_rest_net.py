@@ -125,6 +125,7 @@ def test_vlan_interfaces_subcollection(rest: Client) -> None:
     listed = client.ok("GET", f"{VLAN}/~Common~internal/interfaces")
     assert listed["kind"] == "tm:net:vlan:interfaces:interfacescollectionstate"
     assert [i["name"] for i in listed["items"]] == ["1.2", "1.3"]
+    assert "nameReference" not in listed["items"][0]  # only expanded items link their target
     assert client.delete(f"{VLAN}/~Common~internal/interfaces/1.3").status_code == 200
     missing = error(client.get(f"{VLAN}/~Common~internal/interfaces/1.3"), 404)
     assert missing["message"].startswith("01020036:3: The requested interface (1.3)")
