@@ -103,6 +103,7 @@ def test_sys_organizing_collection_carries_the_version(rest: Client) -> None:
     assert body["selfLink"] == "https://localhost/mgmt/tm/sys?ver=16.1.3"
     links = [i["reference"]["link"] for i in body["items"]]
     assert "https://localhost/mgmt/tm/sys/global-settings?ver=16.1.3" in links
+    assert "https://localhost/mgmt/tm/sys/version?ver=16.1.3" not in links  # answers, unlisted
 
 
 def test_sys_version_ready_and_mcp_state(rest: Client) -> None:
