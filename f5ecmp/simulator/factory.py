@@ -119,7 +119,9 @@ def interfaces(identity: Identity) -> list[Obj]:
             "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
             "mediaFixed": "auto" if mgmt else "10000T-FD",
             "mediaSfp": "auto",
-            "mtu": 1500,
+            # Data ports report their largest frame; the management port 1500 (12.1.0, 16.0.0
+            # and 16.1.3 captures: load_net_interfaces.json, load_interfaces.json, interface.json).
+            "mtu": 1500 if mgmt else 9198,
             "portFwdMode": "l3",
             "preferPort": "sfp",
             "qinqEthertype": "0x8100",

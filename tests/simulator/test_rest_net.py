@@ -42,7 +42,8 @@ def test_interfaces_are_listed_without_partition(rest: Client) -> None:
     body = rest().ok("GET", "/mgmt/tm/net/interface")
     first = body["items"][0]
     assert first["name"] == first["fullPath"] == "1.1" and "partition" not in first
-    assert first["enabled"] is True
+    assert first["enabled"] is True and first["mtu"] == 9198
+    assert rest().ok("GET", "/mgmt/tm/net/interface/mgmt")["mtu"] == 1500
     assert rest().ok("GET", "/mgmt/tm/net/interface/1.2")["name"] == "1.2"
 
 
