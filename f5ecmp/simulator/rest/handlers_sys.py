@@ -90,9 +90,6 @@ AVAILABLE = frozenset(
     }
 )
 # [I] the build date of a 16.1.3 image.
-BUILD_DATE = "Fri Jun 17 23:38:53 PDT 2022"
-
-
 # --- authentication -------------------------------------------------------------------------
 
 
@@ -162,7 +159,7 @@ def handle_version(ctx: Ctx) -> Response:
     fields = stats_fields(
         {
             "Build": dev.identity.build,
-            "Date": BUILD_DATE,
+            "Date": dev.identity.build_date,
             "Edition": "Final",
             "Product": "BIG-IP",
             "Title": "Main Package",
