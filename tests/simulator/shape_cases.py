@@ -7,10 +7,35 @@ key names; what a device decides by itself is listed in `shape_exceptions.py`.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from shape_situations import F5M, GLOBAL, SDK_DIR, SITUATIONS, STS_DIR, Step
+
+from f5ecmp.simulator.cluster import DEFAULT_VERSION
+
+# The captures live beside the repository (`../shared/fixtures/bigip`), not in it: their
+# licences (GPL-3.0, MIT, Apache-2.0) differ from the project's. Outside CI a checkout without
+# them skips the tests that need them; in CI (`CI` set) they must be there, and those tests fail.
+FIXTURES = Path(
+    os.environ.get("F5ECMP_BIGIP_FIXTURES")
+    or Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "bigip"
+)
+needs_captures = pytest.mark.skipif(
+    not FIXTURES.is_dir() and not os.environ.get("CI"),
+    reason=f"captured BIG-IP fixtures not found at {FIXTURES} (set F5ECMP_BIGIP_FIXTURES)",
+)
+VERSION = re.compile(r"[?&]ver=([0-9][0-9.]*)")
+
+
+def captured_version(text: str) -> str:
+    """The TMOS release a capture came from: the `ver=` of its links (a login has none)."""
+    found = VERSION.search(text)
+    return found.group(1) if found else DEFAULT_VERSION
 
 
 @dataclass(frozen=True)

@@ -16,35 +16,17 @@ Outside CI a checkout without them skips these tests; in CI (`CI` set) they must
 from __future__ import annotations
 
 import json
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from shape_cases import CASES, Case
+from shape_cases import CASES, FIXTURES, Case, captured_version, needs_captures
 from shape_compare import Difference, Tally, compare
 from shape_device import SimulatedDevice
 from shape_exceptions import ACCEPTED, Accepted
 
-from f5ecmp.simulator.cluster import DEFAULT_VERSION
-
-FIXTURES = Path(
-    os.environ.get("F5ECMP_BIGIP_FIXTURES")
-    or Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "bigip"
-)
 README = Path(__file__).resolve().parents[2] / "README.md"
-pytestmark = pytest.mark.skipif(
-    not FIXTURES.is_dir() and not os.environ.get("CI"),  # in CI the captures must be there
-    reason=f"captured BIG-IP fixtures not found at {FIXTURES} (set F5ECMP_BIGIP_FIXTURES)",
-)
-VERSION = re.compile(r"[?&]ver=([0-9][0-9.]*)")
-
-
-def captured_version(text: str) -> str:
-    """The TMOS release a capture came from: the `ver=` of its links (a login has none)."""
-    found = VERSION.search(text)
-    return found.group(1) if found else DEFAULT_VERSION
+pytestmark = needs_captures
 
 
 def answer(case: Case, version: str) -> Any:
