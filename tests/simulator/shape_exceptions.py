@@ -8,7 +8,7 @@ Entries fall in four groups:
 * RELEASES: keys (or organizing-collection items) a capture from an older TMOS release lacks.
   The simulator renders 16.1's key set at every version it is told to claim (a few virtual
   server keys apart, which follow the version), so the capture's release is the condition.
-* DEVICE: values a device decides by itself and no situation can reproduce: mcpd's change
+* DEVICE_VALUES: values a device decides by itself and no situation can reproduce: mcpd's change
   counter, timestamps, tokens, hardware addresses and indexes, licence lines.
 * NOT_MODELLED: what the simulator deliberately does not do (monitors, FQDN resolution, iRules,
   LTM policies, tunnels, the datasync/DoS device groups).
@@ -226,7 +226,7 @@ DEVICE_VALUES = [
         )
     ),
     *(
-        Accepted(VALUE, kind, key, "the captured hardware's own", HARDWARE)
+        Accepted(VALUE, kind, key, "the captured hardware's own (addresses, media, link)", HARDWARE)
         for kind, key in (
             (DEVICE, "baseMac"),
             (DEVICE, "chassisId"),
@@ -247,7 +247,8 @@ DEVICE_VALUES = [
         VALUE,
         INTERFACE,
         "mtu",
-        "1500 on the two VLAN members of the 16.1.3 capture, 9198 on those of the 16.0.0 one",
+        "the 16.1.3 capture's two VLAN members report 1500, every data port of the 12.1.0 and "
+        "16.0.0 captures 9198 (VLAN members or not: unknown); the simulator reports 9198",
         HARDWARE,
         fixtures=("sts-f5-agent-checks/interface.json",),
     ),
