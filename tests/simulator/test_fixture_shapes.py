@@ -1,21 +1,26 @@
 """Shape tests: every response captured from a real BIG-IP (`../shared/fixtures/bigip/`, see
 its README) against the simulator's answer to the same request, made on a simulated device
-rebuilt into the captured device's situation (`shape_cases.py`).
+rebuilt into the captured device's situation (`shape_cases.py`, `shape_situations.py`).
 
 Compared: every key of every object, both ways (missing and extra), every element of every list
 (collection items by name, empty lists and omitted subcollections included), JSON value types,
-and the values themselves: `kind`, names, links, settings and defaults alike. The differences
+and the values themselves: `kind`, names, links, settings and defaults alike, the simulator's
+built-in objects (traffic groups, device groups, interfaces with mgmt, its own device record)
+as it has them, not as a test made them. The built-in profiles and tunnels the captures link
+to must exist where the links point. The differences
 the test accepts, each with its reason, are data in `shape_exceptions.py` and rows of README's
 "What it does not model"; any other difference fails, and so does an accepted difference that
 no capture shows any more.
 
-The captures live beside the repository, not in it (their licences differ from the project's).
-Outside CI a checkout without them skips these tests; in CI (`CI` set) they must be there.
+Error bodies, paged reads and `/stats` envelopes are in `test_wire_shapes.py`. The captures
+live beside the repository, not in it (their licences differ from the project's); outside CI
+a checkout without them skips these tests, in CI (`CI` set) they must be there.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,8 @@ from shape_cases import CASES, FIXTURES, Case, captured_version, needs_captures
 from shape_compare import Difference, Tally, compare
 from shape_device import SimulatedDevice
 from shape_exceptions import ACCEPTED, Accepted
+
+from f5ecmp.simulator.cluster import DEFAULT_VERSION
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 pytestmark = needs_captures
@@ -59,6 +66,33 @@ def unaccepted(case: Case) -> list[str]:
 def test_answer_matches_the_capture(case: Case) -> None:
     found = unaccepted(case)
     assert not found, "\n".join([f"{len(found)} differences from {case.fixture}:", *found])
+
+
+BUILT_IN = re.compile(
+    r"^https://localhost(/mgmt/tm/(?:ltm/profile|ltm/persistence|net/tunnels)/[^?]+)"
+)
+
+
+def links(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        own = [v for k, v in value.items() if k == "link" and isinstance(v, str)]
+        return own + [link for v in value.values() for link in links(v)]
+    return [link for v in value for link in links(v)] if isinstance(value, list) else []
+
+
+def test_captured_built_in_profiles_exist() -> None:
+    """The captures' links to built-in profiles and tunnels (virtuals' profiles, a member's
+    tunnel) name objects a fresh simulated device has, in the same collections."""
+    device = SimulatedDevice("bigip1", "10.0.2.15", DEFAULT_VERSION)
+    targets = {
+        found.group(1)
+        for case in CASES
+        for link in links(json.loads((FIXTURES / case.fixture).read_text()))
+        if (found := BUILT_IN.match(link))
+    }
+    assert len(targets) >= 10
+    for path in sorted(targets):
+        assert device.ok("GET", path)["fullPath"] == path.rsplit("/", 1)[1].replace("~", "/")
 
 
 def test_every_capture_is_a_case() -> None:
