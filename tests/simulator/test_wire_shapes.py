@@ -10,7 +10,8 @@ collections, and the `/stats` of every object type that has them.
 * Object and collection `/stats`: the envelope of the two captured stats answers
   (`f5-ansible-bigip/load_tg_stats.json` for one object, `sts-f5-agent-checks/
   traffic_group_stats.json` for a collection), derived from the captures and required of
-  every kind the simulator has `/stats` for.
+  every kind the simulator has `/stats` for (these need the captures, as
+  `test_fixture_shapes.py` does).
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from shape_cases import FIXTURES, captured_version, needs_captures
 from shape_device import SimulatedDevice, Step, post
 
 from f5ecmp.simulator.stats import STATS
-
-pytestmark = needs_captures
 
 CLIENT = "10.1.1.9"
 VERSION = "16.1.3"
@@ -314,6 +313,7 @@ OBJECTS = {
 }
 
 
+@needs_captures
 def test_the_envelope_rules_fit_the_captures() -> None:
     one, version = captured("f5-ansible-bigip/load_tg_stats.json")
     assert stats_problems(one, one, version, one=True) == []
@@ -321,6 +321,7 @@ def test_the_envelope_rules_fit_the_captures() -> None:
     assert stats_problems(many, many, version, one=False) == []
 
 
+@needs_captures
 @pytest.mark.parametrize("kind", sorted(STATS))
 def test_stats_envelope_is_the_captured_one(kind: str) -> None:
     assert set(OBJECTS) == set(STATS)  # every kind with /stats is checked
