@@ -1,6 +1,6 @@
 """The simulator's own API under `/_sim/` (not part of BIG-IP's): counters, the request log
-(and clearing both), reset to factory state, and fault scripts. Served on every listener, without BIG-IP authentication, never
-subject to faults."""
+(and clearing both), reset to factory state, and fault scripts. Served on every listener,
+without BIG-IP authentication, never subject to faults."""
 
 from __future__ import annotations
 

@@ -89,7 +89,8 @@ AVAILABLE = frozenset(
         "/mgmt/shared/iapp/package-management-tasks",
     }
 )
-# [I] the build date of a 16.1.3 image.
+
+
 # --- authentication -------------------------------------------------------------------------
 
 
