@@ -44,8 +44,18 @@ DB_KEYS = {
     "failover.nettimeoutsec": "3",
 }
 TUNNEL_PROFILES = {"gre": ("gre",), "ipip": ("ip4ip4", "ip4ip6", "ip6ip4", "ip6ip6", "ipip")}
-# Known build numbers; any other version reports this one [I].
-BUILDS = {"16.1.3": "0.0.12", "16.0.0": "0.0.12", "15.1.8": "0.0.7", "17.1.0": "0.0.4"}
+# Known build numbers (12.1.2: f5-ansible/load_tm_cm_device.json); any other version reports
+# 0.0.12 [I].
+BUILDS = {
+    "16.1.3": "0.0.12",
+    "16.0.0": "0.0.12",
+    "15.1.8": "0.0.7",
+    "17.1.0": "0.0.4",
+    "12.1.2": "0.0.249",
+}
+# Known build dates (16.0.0: f5-ansible-bigip/load_sys_version.json); any other version
+# reports 16.1.3's [I].
+BUILD_DATES = {"16.1.3": "Fri Jun 17 23:38:53 PDT 2022", "16.0.0": "Tue Jun 23 18:31:26 PDT 2020"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,10 @@ class Identity:
     @property
     def build(self) -> str:
         return BUILDS.get(self.version, "0.0.12")
+
+    @property
+    def build_date(self) -> str:
+        return BUILD_DATES.get(self.version, BUILD_DATES["16.1.3"])
 
     def digest(self) -> bytes:
         return hashlib.sha256(f"{self.name}/{self.index}".encode()).digest()
@@ -119,7 +133,9 @@ def interfaces(identity: Identity) -> list[Obj]:
             "mediaActive": "100TX-FD" if mgmt else "10000T-FD",
             "mediaFixed": "auto" if mgmt else "10000T-FD",
             "mediaSfp": "auto",
-            "mtu": 1500,
+            # Data ports report their largest frame; the management port 1500 (12.1.0, 16.0.0
+            # and 16.1.3 captures: load_net_interfaces.json, load_interfaces.json, interface.json).
+            "mtu": 1500 if mgmt else 9198,
             "portFwdMode": "l3",
             "preferPort": "sfp",
             "qinqEthertype": "0x8100",

@@ -218,12 +218,33 @@ class NodeRules(Rules):
                 obj.props["state"] = "fqdn-up-no-addr"
         if "address" not in obj.props:
             raise errors.missing_property("Node", "address")
+        obj.props["session"] = session(obj.props["session"], obj.props["monitor"] != "default")
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for pool in dev.store.items("ltm/pool"):
             for member in pool.child_list("members"):
                 if member_node(member) == obj.full_path:
                     raise errors.node_in_use(obj.full_path, pool.full_path)
+
+
+def session(given: str, monitored: bool) -> str:
+    """The `session` a device reports: "user-disabled" as set; otherwise "monitor-enabled"
+    while a health monitor watches the object and "user-enabled" while none does (nodes with
+    and without a monitor: sts-f5-agent-checks/node.json, f5-ansible/load_ltm_node_1.json;
+    members of a monitored pool: sts-f5-agent-checks/pool.json)."""
+    if given == "user-disabled":
+        return given
+    return "monitor-enabled" if monitored else "user-enabled"
+
+
+def refresh_sessions(pool: Obj) -> None:
+    """A member is watched by its own monitor or its pool's; an FQDN member is a template for
+    the members its name resolves to and stays "user-enabled"
+    (f5-ansible-bigip/load_ltm_pool_members.json)."""
+    for member in pool.children.get("members", {}).values():
+        watched = "monitor" in pool.props or member.props["monitor"] != "default"
+        template = bool(member.props["fqdn"].get("tmName"))
+        member.props["session"] = session(member.props["session"], watched and not template)
 
 
 def merge_fqdn(obj: Obj, value: Any, creating: bool) -> dict[str, Any]:
@@ -316,6 +337,7 @@ class PoolRules(Rules):
                 obj.props["monitor"] = rule
         if "members" in body:
             self.set_children(dev, obj, "members", body["members"])
+        refresh_sessions(obj)
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         member = body if isinstance(body, dict) else {"name": body}
@@ -369,6 +391,7 @@ class PoolRules(Rules):
                 child.props[key] = node_rules.coerce(key, value)
             else:
                 raise errors.unexpected_property("/ltm/pool/members/", key, value)
+        refresh_sessions(parent)
 
     def child_display(self, parent: Obj, sub: str, key: str) -> str:
         """`/Common/web /Common/10.0.0.1 80` [F]."""

@@ -105,7 +105,12 @@ class SimServer:
         return self.app.metrics.requests(device)
 
     def reset(self) -> None:
+        """Same as `POST /_sim/reset`: every device back to its factory state."""
         self.app.reset()
+
+    def reset_stats(self) -> None:
+        """Same as `POST /_sim/stats/reset`: counters and request log cleared, nothing else."""
+        self.app.metrics.clear()
 
     def set_down(self, device: str, down: bool = True) -> None:
         self.cluster.set_down(device, down)

@@ -103,6 +103,7 @@ def test_sys_organizing_collection_carries_the_version(rest: Client) -> None:
     assert body["selfLink"] == "https://localhost/mgmt/tm/sys?ver=16.1.3"
     links = [i["reference"]["link"] for i in body["items"]]
     assert "https://localhost/mgmt/tm/sys/global-settings?ver=16.1.3" in links
+    assert "https://localhost/mgmt/tm/sys/version?ver=16.1.3" not in links  # answers, unlisted
 
 
 def test_sys_version_ready_and_mcp_state(rest: Client) -> None:
@@ -154,6 +155,7 @@ def test_global_settings_ntp_and_dns(rest: Client) -> None:
     assert ntp["kind"] == "tm:sys:ntp:ntpstate"
     assert ntp["servers"] == ["192.0.2.1", "pool.ntp.org"] and ntp["timezone"] == "Europe/Paris"
     assert ntp["restrictReference"]["isSubcollection"] is True
+    assert ntp["restrictReference"]["link"].endswith("/mgmt/tm/sys/ntp/restrict?ver=16.1.3")
     bad_zone = client.patch("/mgmt/tm/sys/ntp", {"timezone": "Mars/Olympus"})
     assert bad_zone.status_code == 400
     dns = client.ok(

@@ -114,6 +114,27 @@ def test_monitor_rule_forms(rest: Client) -> None:
     assert "monitor" not in none
 
 
+def test_session_says_whether_a_monitor_watches(rest: Client) -> None:
+    client = rest()
+    node = client.ok("POST", NODE, {"name": "n", "address": "10.1.1.9", "monitor": "icmp"})
+    assert node["session"] == "monitor-enabled"
+    assert client.ok("PATCH", f"{NODE}/n", {"monitor": "default"})["session"] == "user-enabled"
+    members = [
+        {"name": "10.1.1.9:80"},
+        {"name": "app.example.net:80", "fqdn": {"tmName": "app.example.net"}},
+    ]
+    client.ok("POST", POOL, {"name": "p", "members": members})
+    path = f"{POOL}/p/members"
+    assert [m["session"] for m in client.ok("GET", path)["items"]] == ["user-enabled"] * 2
+    client.ok("PATCH", f"{POOL}/p", {"monitor": "http"})
+    watched = [m["session"] for m in client.ok("GET", path)["items"]]
+    assert watched == ["monitor-enabled", "user-enabled"]  # an FQDN member is a template
+    disabled = client.ok("PATCH", f"{path}/~Common~10.1.1.9:80", {"session": "user-disabled"})
+    assert disabled["session"] == "user-disabled"
+    enabled = client.ok("PATCH", f"{path}/~Common~10.1.1.9:80", {"session": "user-enabled"})
+    assert enabled["session"] == "monitor-enabled"
+
+
 def test_delete_node_used_by_a_pool(rest: Client) -> None:
     client = rest()
     pool_and_virtual(client)

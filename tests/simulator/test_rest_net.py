@@ -42,7 +42,8 @@ def test_interfaces_are_listed_without_partition(rest: Client) -> None:
     body = rest().ok("GET", "/mgmt/tm/net/interface")
     first = body["items"][0]
     assert first["name"] == first["fullPath"] == "1.1" and "partition" not in first
-    assert first["enabled"] is True
+    assert first["enabled"] is True and first["mtu"] == 9198
+    assert rest().ok("GET", "/mgmt/tm/net/interface/mgmt")["mtu"] == 1500
     assert rest().ok("GET", "/mgmt/tm/net/interface/1.2")["name"] == "1.2"
 
 
@@ -125,6 +126,7 @@ def test_vlan_interfaces_subcollection(rest: Client) -> None:
     listed = client.ok("GET", f"{VLAN}/~Common~internal/interfaces")
     assert listed["kind"] == "tm:net:vlan:interfaces:interfacescollectionstate"
     assert [i["name"] for i in listed["items"]] == ["1.2", "1.3"]
+    assert "nameReference" not in listed["items"][0]  # only expanded items link their target
     assert client.delete(f"{VLAN}/~Common~internal/interfaces/1.3").status_code == 200
     missing = error(client.get(f"{VLAN}/~Common~internal/interfaces/1.3"), 404)
     assert missing["message"].startswith("01020036:3: The requested interface (1.3)")

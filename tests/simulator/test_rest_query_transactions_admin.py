@@ -225,6 +225,29 @@ def test_admin_reset_gives_fresh_devices(rest: Client, served: SimServer) -> Non
     assert served.stats()["total"]["requests"] == 2
 
 
+def test_admin_stats_reset_clears_only_counters_and_log(rest: Client, served: SimServer) -> None:
+    rest().ok("POST", VLAN, {"name": "v"})
+    admin(served, "POST", "/_sim/faults", {"device": "*", "latency_ms": 1})
+    body = admin(served, "POST", "/_sim/stats/reset").json()
+    assert body["reset"] is True and body["stats"]["total"]["requests"] == 0
+    assert admin(served, "GET", "/_sim/requests").json()["items"] == []
+    client = rest()  # the configuration and the faults are still there
+    assert client.get(f"{VLAN}/v").status_code == 200
+    assert (
+        admin(served, "GET", "/_sim/faults").json()["faults"]["bigip-a.example.net"]["latency_ms"]
+        == 1
+    )
+    assert served.stats()["total"] == {
+        "requests": 2,
+        "reads": 1,
+        "writes": 0,
+        "logins": 1,
+        "sessions": 0,
+    }
+    served.reset_stats()
+    assert served.stats()["total"]["requests"] == 0 and served.request_log() == []
+
+
 def test_admin_fault_scripts_are_validated(served: SimServer) -> None:
     assert admin(served, "POST", "/_sim/faults", {"device": "nope"}).status_code == 400
     assert admin(served, "POST", "/_sim/faults", {"error_rate": 2}).status_code == 400

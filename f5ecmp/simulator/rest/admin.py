@@ -1,6 +1,6 @@
-"""The simulator's own API under `/_sim/` (not part of BIG-IP's): counters, the request log,
-reset, and fault scripts. Served on every listener, without BIG-IP authentication, never
-subject to faults."""
+"""The simulator's own API under `/_sim/` (not part of BIG-IP's): counters, the request log
+(and clearing both), reset to factory state, and fault scripts. Served on every listener,
+without BIG-IP authentication, never subject to faults."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 INDEX = {
     "stats": "GET /_sim/stats",
     "requests": "GET /_sim/requests[?device=<name>]",
+    "stats_reset": "POST /_sim/stats/reset",
     "reset": "POST /_sim/reset",
     "faults": "GET|POST /_sim/faults",
 }
@@ -27,6 +28,10 @@ def handle(app: SimApp, req: Request) -> Response:
         return json_response(app.metrics.stats())
     if route == ("GET", "/_sim/requests"):
         return json_response({"items": app.metrics.requests(req.query.get("device"))})
+    if route == ("POST", "/_sim/stats/reset"):
+        # The counters and the request log only: configuration and faults stay as they are.
+        app.metrics.clear()
+        return json_response({"reset": True, "stats": app.metrics.stats()})
     if route == ("POST", "/_sim/reset"):
         app.reset()
         return json_response({"reset": True, "devices": list(app.cluster.devices)})

@@ -131,7 +131,7 @@ def handle_children(ctx: Ctx, rules: Rules, path: str, sub: str) -> Response:
         everything = parent.child_list(sub)
         pg = paging(ctx.req)
         items = [
-            render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view)
+            render_child(ctx.dev, rules.kind, parent, sub, c, ctx.view, linked=False)
             for c in pg.items(everything)
         ]
         where = f"{object_path(rules.kind, parent)}/{sub}"

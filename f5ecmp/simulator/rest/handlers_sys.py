@@ -10,6 +10,10 @@ from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
 from .render import kind_string, single_stats, stats_fields
 
+# What `GET /mgmt/tm/sys/` lists, in the order a 15.1.0.1 device lists it
+# (f5-ansible-bigip/load_tmos_version.json). The status and command endpoints (`version`,
+# `ready`, `mcp-state`, `failover`) answer but are not listed, neither there nor at 11.6.0
+# (f5-common-python/sys_GET.json).
 SYS_ITEMS = (
     "application",
     "crypto",
@@ -37,7 +41,6 @@ SYS_ITEMS = (
     "datastor",
     "db",
     "dns",
-    "failover",
     "feature-module",
     "folder",
     "global-settings",
@@ -51,11 +54,9 @@ SYS_ITEMS = (
     "management-ovsdb",
     "management-proxy-config",
     "management-route",
-    "mcp-state",
     "ntp",
     "outbound-smtp",
     "provision",
-    "ready",
     "scriptd",
     "service",
     "smtp-server",
@@ -65,7 +66,6 @@ SYS_ITEMS = (
     "syslog",
     "telemd",
     "ucs",
-    "version",
 )
 EXTRA_ITEMS = {
     "net": ("self-allow",),
@@ -89,8 +89,6 @@ AVAILABLE = frozenset(
         "/mgmt/shared/iapp/package-management-tasks",
     }
 )
-# [I] the build date of a 16.1.3 image.
-BUILD_DATE = "Fri Jun 17 23:38:53 PDT 2022"
 
 
 # --- authentication -------------------------------------------------------------------------
@@ -162,7 +160,7 @@ def handle_version(ctx: Ctx) -> Response:
     fields = stats_fields(
         {
             "Build": dev.identity.build,
-            "Date": BUILD_DATE,
+            "Date": dev.identity.build_date,
             "Edition": "Final",
             "Product": "BIG-IP",
             "Title": "Main Package",

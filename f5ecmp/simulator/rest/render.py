@@ -70,7 +70,9 @@ def properties(view: View, kind: Kind, props: Mapping[str, Any]) -> dict[str, An
 def render_object(
     dev: Device, kind: Kind, obj: Obj, view: View, top: bool = False
 ) -> dict[str, Any]:
-    path = object_path(kind, obj)
+    # A singleton's subcollections hang off its own path: `sys/ntp/restrict`
+    # (f5-ansible/load_ntp.json).
+    path = kind.path if kind.singleton else object_path(kind, obj)
     out: dict[str, Any]
     if kind.singleton:
         out = {"kind": kind_string(kind.path, "state"), "selfLink": view.link(kind.path, top)}
@@ -97,8 +99,13 @@ def render_object(
 
 
 def render_child(
-    dev: Device, kind: Kind, parent: Obj, sub: str, child: Obj, view: View
+    dev: Device, kind: Kind, parent: Obj, sub: str, child: Obj, view: View, linked: bool = True
 ) -> dict[str, Any]:
+    """A subcollection item. `linked=False` leaves out `nameReference`, as the items of a
+    subcollection read on its own URL come (f5-ansible-bigip/load_ltm_pool_members.json 16.0.0,
+    f5-ansible/load_vlan_interfaces.json 13.0.0, load_vlan_*_ifcs.json 12.1.0,
+    pool_members_subcollection.json 11.5.4); expanded into the parent they carry it
+    (load_vlans.json, load_ltm_virtual_3.json 12.0.0, sts-f5-agent-checks/pool.json)."""
     foldered = sub not in UNFOLDERED_SUBS
     seg = url_segment(child.full_path) if foldered else child.full_path
     out: dict[str, Any] = {"kind": kind_string(f"{kind.path}/{sub}", "state"), "name": child.name}
@@ -112,8 +119,9 @@ def render_child(
         }
     )
     out.update(dict(sorted(child.props.items())))
-    target = SUB_TARGETS.get(sub) or dev.profile_kind(child.full_path) or "ltm/profile"
-    out["nameReference"] = {"link": view.link(f"{target}/{seg}")}
+    if linked:
+        target = SUB_TARGETS.get(sub) or dev.profile_kind(child.full_path) or "ltm/profile"
+        out["nameReference"] = {"link": view.link(f"{target}/{seg}")}
     return out
 
 
