@@ -128,6 +128,7 @@ def serve(
     app = SimApp(cluster)
     listeners: list[DeviceListener] = []
     running: list[DeviceListener] = []
+    cluster.start_ticker()
     try:
         ca = CertificateAuthority(workdir)
         urls: dict[str, str] = {}
@@ -160,6 +161,7 @@ def serve(
         for listener in listeners:
             listener.close_connections()
             listener.server_close()
+        cluster.stop_ticker()
         if tls_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
