@@ -7,7 +7,8 @@ due); then the caller is authenticated, writes carrying
 `X-F5-REST-Coordination-Id` are queued, and the route's handler answers. A read (GET) does
 this under the cluster lock's shared side, beside other reads of any device; a write does it
 alone, and then runs what it set off with no delay before it is answered, so that the next
-request sees it.
+request sees it. Reads of configuration are answered from `ResponseCache` while nothing has
+changed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..device import Device
 from ..faults import Faults
 from . import admin, handlers_cm, handlers_info, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
+from .cache import ResponseCache
 from .handlers import find_kind, handle_config
 from .metrics import Metrics
 from .transactions import COORDINATION_HEADER, Transactions, handle_transactions, queue
@@ -61,6 +63,7 @@ class SimApp:
         self.faults = Faults(cluster)
         self.metrics = Metrics(list(cluster.devices))
         self.transactions = Transactions(cluster.clock)
+        self.responses = ResponseCache()
         self.started = cluster.clock.now()
         self._operation_ids = itertools.count(10001)
 
@@ -70,6 +73,7 @@ class SimApp:
             self.faults.clear()
             self.metrics.clear()
             self.transactions.clear()
+            self.responses.clear()
 
     def handle(self, device: str, req: Request) -> Response:
         if req.path == "/_sim" or req.path.startswith("/_sim/"):
@@ -179,6 +183,8 @@ class SimApp:
         found = find_kind(segs)
         if found is None:
             raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
+        if ctx.req.method == "GET":
+            return self.responses.answer(ctx, lambda: handle_config(ctx, *found))
         return handle_config(ctx, *found)
 
 
