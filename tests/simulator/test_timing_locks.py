@@ -161,6 +161,22 @@ def test_a_sync_lands_when_due_without_any_request() -> None:
         rest.close()
 
 
+def test_the_ticker_outlives_a_failing_event(caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise RuntimeError("broken")
+
+    cluster = Cluster.from_count(1)
+    cluster.start_ticker()
+    try:
+        done = threading.Event()
+        cluster.schedule(0, broken, "broken")
+        cluster.schedule(0.05, done.set, "after it")
+        assert done.wait(5)
+    finally:
+        cluster.stop_ticker()
+    assert "a simulated cluster event failed" in caplog.text
+
+
 def test_with_zero_delays_the_next_read_sees_a_sync() -> None:
     cluster = served_ecmp(Timing.instant())
     a, b, _ = cluster.devices.values()
