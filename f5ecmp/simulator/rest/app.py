@@ -3,12 +3,11 @@
 Order of events for a `/mgmt/` request: a device that is down drops it; the fault plan may
 delay it, drop it, answer as a busy device (503) or fail the Nth write (500) before anything is
 applied; cluster events already due run (unless the cluster's ticker runs them as they fall
-due); then the caller is authenticated, writes carrying
-`X-F5-REST-Coordination-Id` are queued, and the route's handler answers. A read (GET) does
-this under the cluster lock's shared side, beside other reads of any device; a write does it
-alone, and then runs what it set off with no delay before it is answered, so that the next
-request sees it. Reads of configuration are answered from `ResponseCache` while nothing has
-changed.
+due); then the caller is authenticated, writes carrying `X-F5-REST-Coordination-Id` are
+queued, and the route's handler answers. A read (GET) does this under the shared side of the
+cluster lock, beside reads of any device; a write does it alone, then runs what it set off
+with no delay before it is answered, so that the next request sees it. Reads of
+configuration are answered from `ResponseCache` while nothing has changed.
 """
 
 from __future__ import annotations
