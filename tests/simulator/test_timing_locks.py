@@ -67,10 +67,14 @@ def test_a_change_waits_for_reads_and_keeps_new_ones_out() -> None:
     threads[0].start()
     reading.wait(5)
     epoch = lock.epoch
-    for target in (change, late_read):
-        threads.append(threading.Thread(target=target))
-        threads[-1].start()
-        time.sleep(0.1)
+    threads.append(threading.Thread(target=change))
+    threads[-1].start()
+    deadline = time.monotonic() + 5
+    while not lock._waiting and time.monotonic() < deadline:  # the change is waiting
+        time.sleep(0.01)
+    threads.append(threading.Thread(target=late_read))
+    threads[-1].start()
+    time.sleep(0.1)
     assert order == [], "the change waits for the read, the late read for the change"
     finish.set()
     for thread in threads:
@@ -146,7 +150,7 @@ def served_ecmp(timing: Timing) -> Cluster:
 
 
 def test_a_sync_lands_when_due_without_any_request() -> None:
-    cluster = served_ecmp(Timing(0.5, 0.5, 0.5, 1.0))
+    cluster = served_ecmp(Timing())
     a, b, _ = cluster.devices.values()
     with serve(cluster, ephemeral_ports=True) as sim:
         rest = Rest(sim.devices[a.name], str(sim.ca_bundle))
