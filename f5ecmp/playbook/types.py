@@ -57,6 +57,7 @@ SERVICE_PORTS = {
 
 
 _MAX_TEXT = 1000
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
 def _is_number(text: str) -> bool:
@@ -90,7 +91,7 @@ def _host_problem(ip: IPAddress, *, loopback_ok: bool) -> str | None:
         return "is the unspecified address"
     if ip.is_multicast:
         return "is a multicast address"
-    if ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255"):
+    if ip.version == 4 and ip == _BROADCAST:
         return "is the broadcast address"
     if ip.is_loopback and not loopback_ok:
         return "is a loopback address"

@@ -111,7 +111,7 @@ class Auth:
                 life = min(life, int(self.ttl_override))
             if now < token.start + life:
                 return token
-            del self.tokens[value]
+            self.tokens.pop(value, None)  # two reads may find it expired at once
         raise errors.token_unknown()
 
     def set_timeout(self, value: str, timeout: Any) -> Token:

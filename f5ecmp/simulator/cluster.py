@@ -2,25 +2,32 @@
 replication, config sync and failover, all on a timeline driven by an injectable clock.
 
 Build one from a playbook's devices (anything with `.name`, `.mgmt`, `.port`) or from a count.
-Every access from the REST layer first runs the events that are due (`tick`), so effects of a
-request become visible to later polls only, as on real devices.
+Events run when they fall due: while the cluster is served on the real clock, its `Ticker`
+thread runs them (`start_ticker`); otherwise (a fake clock, the model driven from a test)
+each request first runs whatever is due (`catch_up`). A write runs what it set off with no
+delay before it is answered (`tick`). So the effects of a request become visible to later
+polls only, as on real devices, and to the very next one when the delays are zero; and no
+read pays for a cluster event, however large, while a ticker runs them.
+
+`lock` (a `ClusterLock`) lets reads of any device run side by side while every change, and
+every event, runs alone.
 """
 
 from __future__ import annotations
 
 import copy
 import ipaddress
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import errors, names, tmsh
-from .clock import Clock, SystemClock, Timeline
+from .clock import Clock, SystemClock, Ticker, Timeline
 from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import Device
 from .factory import Identity
 from .failover import Failover
+from .locking import ClusterLock
 from .objects import Rules
 from .store import Obj
 from .sync import SyncState
@@ -94,8 +101,9 @@ class Cluster:
         self.clock: Clock = clock or SystemClock()
         self.timing = timing or Timing()
         self.credentials = credentials
-        self.lock = threading.RLock()
+        self.lock = ClusterLock()
         self.timeline = Timeline()
+        self._ticker: Ticker | None = None
         self.devices: dict[str, Device] = {}
         self.down_since: dict[str, float] = {}
         self.sync = SyncState(self)
@@ -160,22 +168,50 @@ class Cluster:
         return next((d for d in self.devices.values() if d.mgmt == wanted), None)
 
     # --- time -------------------------------------------------------------------------------
-    def schedule(self, delay: float, action: Callable[[], None], label: str = "") -> None:
-        self.timeline.schedule(self.clock.now() + max(0.0, delay), action, label)
+    def schedule(
+        self, delay: float, action: Callable[[], None], label: str = "", *, staged: bool = False
+    ) -> None:
+        """Run `action` after `delay` seconds, alone. A `staged` action runs among readers and
+        takes `lock` itself for the moment it changes what they see (a config sync's copy)."""
+        run = action if staged else self._alone(action)
+        self.timeline.schedule(self.clock.now() + max(0.0, delay), run, label)
+
+    def _alone(self, action: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            with self.lock:
+                action()
+
+        return run
 
     def tick(self) -> None:
-        """Run the cluster events that are due."""
-        with self.lock:
+        """Run the cluster events that are due (after any run already under way)."""
+        with self.lock.serial():
             self.timeline.run_due(self.clock.now())
+
+    def catch_up(self) -> None:
+        """What a request does before it is answered: `tick` if anything is due, unless the
+        ticker runs events (a read then sees a sync being applied as not yet done)."""
+        if self._ticker is None and self.timeline.is_due(self.clock.now()):
+            self.tick()
+
+    def start_ticker(self) -> None:
+        """On the real clock, start the thread that runs events when they fall due (while
+        the cluster is served); a fake clock is moved by a test, and requests catch up."""
+        if self._ticker is None and isinstance(self.clock, SystemClock):
+            self._ticker = Ticker(self.timeline, self.clock, self.tick).start()
+
+    def stop_ticker(self) -> None:
+        ticker, self._ticker = self._ticker, None
+        if ticker is not None:
+            ticker.stop()
 
     def settle(self, max_seconds: float = 600.0) -> None:
         """Let time pass until nothing is pending (or `max_seconds` elapsed). With a `FakeClock`
         this returns at once, having moved the clock."""
         start = self.clock.now()
         while True:
-            with self.lock:
-                self.timeline.run_due(self.clock.now())
-                due = self.timeline.next_due()
+            self.tick()
+            due = self.timeline.next_due()
             if due is None or due - start > max_seconds:
                 return
             self.clock.sleep(max(0.0, due - self.clock.now()))

@@ -399,7 +399,11 @@ class PoolRules(Rules):
         return f"{parent.full_path} {names.full_path(node)} {port}"
 
     def after_write(self, dev: Device, obj: Obj, old: Obj | None) -> None:
-        for member in obj.child_list("members"):
+        # A member the pool had already has its node: a node in use cannot be deleted.
+        had = old.children.get("members", {}) if old is not None else {}
+        members = obj.children.get("members", {})
+        for key in sorted(members.keys() - had.keys()):
+            member = members[key]
             node_path = member_node(member)
             if dev.store.get("ltm/node", node_path) is None:
                 body: dict[str, Any] = {"name": node_path}

@@ -244,7 +244,7 @@ def modify_object(
     for key in rules.immutable:
         if key in clean and clean[key] != obj.props.get(key):
             raise errors.immutable_property(rules.kind.type_name, obj.full_path, key)
-    new = copy.deepcopy(obj)
+    new = obj.revised()
     if replace:
         kept = {k: obj.props[k] for k in rules.immutable | rules.derived if k in obj.props}
         new.props = {**rules.defaults(dev, obj.full_path), **kept}

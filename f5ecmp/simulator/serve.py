@@ -133,6 +133,7 @@ def serve(
     app = SimApp(cluster)
     listeners: list[DeviceListener] = []
     running: list[DeviceListener] = []
+    cluster.start_ticker()
     try:
         ca = CertificateAuthority(workdir)
         urls: dict[str, str] = {}
@@ -165,6 +166,7 @@ def serve(
         for listener in listeners:
             listener.close_connections()
             listener.server_close()
+        cluster.stop_ticker()
         if tls_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -10,20 +10,24 @@ their own changes → a possible change conflict.
 What travels: objects whose rules say `is_synced` (LTM objects, virtual addresses, floating
 self IPs, traffic groups). Device-group definitions are replicated by the cluster when they
 change, not by config sync. VLANs, static self IPs, NTP/DNS and connectivity never travel.
+
+A sync lands when the clock says it does, not when someone next reads: the cluster's ticker
+runs it. Each target's new configuration is built and validated beside the live one while
+reads carry on, then every target's is installed at once, with the new commit ids, so that a
+read sees the sync as not done or as done, never half of it.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import errors, names
 from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import REGISTRY, Device
-from .store import Obj
+from .store import ConfigStore, Obj
+from .sync_copy import staged_configuration
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -119,6 +123,10 @@ class SyncState:
     def view(self, dev: str, group: str) -> GroupView:
         return self.views.setdefault((dev, group), GroupView())
 
+    def peek(self, dev: str, group: str) -> GroupView:
+        """`view` for readers: never adds an entry."""
+        return self.views.get((dev, group)) or GroupView()
+
     def new_commit(self, dev: Device) -> Commit:
         return (self.cluster.clock.now(), next(self._seq), dev.name)
 
@@ -159,23 +167,41 @@ class SyncState:
             delay,
             lambda: self._complete(source, group, targets, manual),
             f"sync {group_path} from {source.name}",
+            staged=True,
         )
 
     def _complete(self, source: Device, group: Obj, targets: list[str], manual: bool) -> None:
+        """Build each target's configuration aside (no other change can run meanwhile), then
+        install them all at once."""
+        staged: dict[str, ConfigStore | errors.SimError] = {}
+        for name in targets:
+            target = self.cluster.device(name)
+            if self.cluster.connected(source, target):
+                try:
+                    staged[name] = staged_configuration(source, target)
+                except errors.SimError as exc:
+                    staged[name] = exc
+        with self.cluster.lock:
+            self._install(source, group, staged, manual)
+
+    def _install(
+        self,
+        source: Device,
+        group: Obj,
+        staged: dict[str, ConfigStore | errors.SimError],
+        manual: bool,
+    ) -> None:
         self.in_flight.pop(group.full_path, None)
         commit = self.view(source.name, group.full_path).commit
         save = manual or group.props.get("saveOnAutoSync") == "true"
         done = [source]
-        for name in targets:
+        for name, outcome in staged.items():
             target = self.cluster.device(name)
             view = self.view(name, group.full_path)
-            if not self.cluster.connected(source, target):
+            if isinstance(outcome, errors.SimError):
+                view.failure = outcome.message
                 continue
-            try:
-                copy_configuration(source, target)
-            except errors.SimError as exc:
-                view.failure = exc.message
-                continue
+            target.store.adopt(outcome)
             view.failure = None
             done.append(target)
         for dev in done:
@@ -212,7 +238,7 @@ class SyncState:
             return GroupStatus(name, "Disconnected", DISCONNECTED)
         if group.full_path == TRUST_GROUP:
             return GroupStatus(name, "In Sync", IN_SYNC)
-        views = {m: self.view(m, group.full_path) for m in members}
+        views = {m: self.peek(m, group.full_path) for m in members}
         failed = [m for m, v in views.items() if v.failure]
         if failed:
             return GroupStatus(
@@ -276,38 +302,3 @@ class SyncState:
         return SyncReport(
             worst.status, COLOURS[worst.status], "high-availability", worst.summary, details
         )
-
-
-def copy_configuration(source: Device, target: Device) -> None:
-    """Replace the target's synced objects by copies of the source's; all or nothing.
-
-    A floating self IP whose VLAN (or static subnet) is missing on the target fails the sync on
-    that target [I], as it would fail to load there. An object the source holds as local (a
-    floating self IP it moved to traffic-group-local-only) is not part of what it syncs, so
-    the target keeps its floating copy [I: BIG-IP leaves peers with the floating object].
-    """
-    snapshot = target.store.snapshot()
-    try:
-        for obj in synced_objects(target):
-            if not held_locally(source, obj):
-                target.store.remove(obj.kind, obj.full_path)
-        incoming = [copy.deepcopy(o) for o in synced_objects(source)]
-        for obj in _ordered(incoming):
-            obj.generation = 0
-            target.store.put(obj)
-        for obj in incoming:
-            REGISTRY[obj.kind].validate(target, obj, None)
-    except errors.SimError:
-        target.store.restore(snapshot)
-        raise
-
-
-def held_locally(source: Device, obj: Obj) -> bool:
-    """Whether `source` holds the object at `obj`'s path as a local (unsynced) one."""
-    mine = source.store.get(obj.kind, obj.full_path)
-    return mine is not None and not REGISTRY[obj.kind].is_synced(mine)
-
-
-def _ordered(objs: Iterable[Obj]) -> list[Obj]:
-    """Traffic groups first so that everything referring to them finds them."""
-    return sorted(objs, key=lambda o: (o.kind != "cm/traffic-group", o.kind))

@@ -2,8 +2,12 @@
 
 Order of events for a `/mgmt/` request: a device that is down drops it; the fault plan may
 delay it, drop it, answer as a busy device (503) or fail the Nth write (500) before anything is
-applied; then, under the cluster lock, due cluster events run, the caller is authenticated,
-writes carrying `X-F5-REST-Coordination-Id` are queued, and the route's handler answers.
+applied; cluster events already due run (unless the cluster's ticker runs them as they fall
+due); then the caller is authenticated, writes carrying `X-F5-REST-Coordination-Id` are
+queued, and the route's handler answers. A read (GET) does this under the shared side of the
+cluster lock, beside reads of any device; a write does it alone, then runs what it set off
+with no delay before it is answered, so that the next request sees it. Reads of
+configuration are answered from `ResponseCache` while nothing has changed.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from typing import Any
 
 from .. import errors
 from ..cluster import Cluster
+from ..device import Device
 from ..faults import Faults
 from . import admin, handlers_cm, handlers_iapp_lx, handlers_info, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
+from .cache import ResponseCache
 from .handlers import find_kind, handle_config
 from .metrics import Metrics
 from .transactions import COORDINATION_HEADER, Transactions, handle_transactions, queue
@@ -57,6 +63,7 @@ class SimApp:
         self.faults = Faults(cluster)
         self.metrics = Metrics(list(cluster.devices))
         self.transactions = Transactions(cluster.clock)
+        self.responses = ResponseCache()
         self.started = cluster.clock.now()
         self._operation_ids = itertools.count(10001)
         self._task_numbers = itertools.count(1)
@@ -73,6 +80,7 @@ class SimApp:
             self.metrics.clear()
             self.transactions.clear()
             self.package_tasks.clear()
+            self.responses.clear()
 
     def handle(self, device: str, req: Request) -> Response:
         if req.path == "/_sim" or req.path.startswith("/_sim/"):
@@ -104,36 +112,40 @@ class SimApp:
             return self.error(errors.restjavad_unavailable(req.path), req)
         if decision.fail_write:
             return self.error(errors.mcpd_lost(), req)
-        with self.cluster.lock:
+        self.cluster.catch_up()
+        if req.is_write:
+            with self.cluster.lock:
+                response = self._answer(dev, req)
             self.cluster.tick()
-            if not dev.up:
-                return Response(0, drop=True, hang=True)
-            ctx = Ctx(self, dev, req, view_for(dev, req))
-            try:
-                if req.path != LOGIN:
-                    authenticate(ctx)
-                coordination = req.headers.get(COORDINATION_HEADER)
-                if (
-                    coordination
-                    and req.is_write
-                    and not req.path.startswith("/mgmt/tm/transaction")
-                ):
-                    return queue(ctx, self.transactions, coordination)
-                return self.dispatch(ctx)
-            except errors.SimError as exc:
-                return self.error(exc, req)
-            except errors.BasicAuthRequired:
-                return Response(
-                    401,
-                    errors.BasicAuthRequired.HTML.encode(),
-                    HTML,
-                    [
-                        ("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
-                        ("Server", "Apache"),
-                    ],
-                )
-            except Exception as exc:  # a simulator bug: answer it, do not hang up
-                return self.error(errors.simulator_fault(exc), req)
+            return response
+        with self.cluster.lock.shared():
+            return self._answer(dev, req)
+
+    def _answer(self, dev: Device, req: Request) -> Response:
+        if not dev.up:  # went down while the request waited: it blackholes, as a dead box
+            return Response(0, drop=True, hang=True)
+        ctx = Ctx(self, dev, req, view_for(dev, req))
+        try:
+            if req.path != LOGIN:
+                authenticate(ctx)
+            coordination = req.headers.get(COORDINATION_HEADER)
+            if coordination and req.is_write and not req.path.startswith("/mgmt/tm/transaction"):
+                return queue(ctx, self.transactions, coordination)
+            return self.dispatch(ctx)
+        except errors.SimError as exc:
+            return self.error(exc, req)
+        except errors.BasicAuthRequired:
+            return Response(
+                401,
+                errors.BasicAuthRequired.HTML.encode(),
+                HTML,
+                [
+                    ("WWW-Authenticate", 'Basic realm="Enterprise Manager"'),
+                    ("Server", "Apache"),
+                ],
+            )
+        except Exception as exc:  # a simulator bug: answer it, do not hang up
+            return self.error(errors.simulator_fault(exc), req)
 
     def error(self, exc: errors.SimError, req: Request) -> Response:
         response = json_response(exc.body(req.client, next(self._operation_ids)), exc.status)
@@ -180,6 +192,8 @@ class SimApp:
         found = find_kind(segs)
         if found is None:
             raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
+        if ctx.req.method == "GET":
+            return self.responses.answer(ctx, lambda: handle_config(ctx, *found))
         return handle_config(ctx, *found)
 
 
