@@ -157,6 +157,10 @@ def close_all(clients: Mapping[str, Client]) -> None:
         client.close()
 
 
+# How a cm device record says it has no management address (never an address to connect to).
+_NO_ADDRESS = ("none", "::")
+
+
 def open_leaving(
     pb: Playbook,
     authority: Client,
@@ -188,7 +192,7 @@ def open_leaving(
             continue
         endpoint = endpoints.others.get(name)
         host = endpoint.host if endpoint else str(item.get("managementIp", ""))
-        if not host or host in ("none", "::"):
+        if not host or host in _NO_ADDRESS:
             unreachable[name] = "no management address known"
             continue
         client = Client(

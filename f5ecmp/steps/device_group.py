@@ -32,6 +32,7 @@ from f5ecmp.bigip.normalize import (
 )
 from f5ecmp.bigip.stats import SyncStatus
 from f5ecmp.bigip.sync import check_direction, read_sync_status, sync_command, wait_in_sync
+from f5ecmp.bigip.waits import WaitTimeout
 from f5ecmp.playbook.model import Device, Playbook
 from f5ecmp.steps.base import Context, Step, StepConflict, Target
 
@@ -165,15 +166,13 @@ def settle(ctx: Context, device: Device) -> list[Change]:
     group = pb.device_group.name
 
     def held() -> tuple[bool, str]:
-        facts_now = {
-            n: _members(get_or_none(ctx.client(n), dg_path(pb), READ_PARAMS))
-            for n in (d.name for d in pb.devices)
-        }
+        facts_now = in_parallel(
+            [d.name for d in pb.devices],
+            lambda n: _members(get_or_none(ctx.client(n), dg_path(pb), READ_PARAMS)),
+        )
         wanted = {d.name for d in pb.devices}
         missing = [n for n, seen in facts_now.items() if seen is None or not wanted <= seen]
         return not missing, ", ".join(missing)
-
-    from f5ecmp.bigip.waits import WaitTimeout
 
     try:
         ctx.waiter.until(f"every member to hold device group {group}", held)
