@@ -37,7 +37,8 @@ from f5ecmp.render_run import print_plan, print_router
 from f5ecmp.rollout import ResumePlan, plan_resume, use_hints
 from f5ecmp.router import RouterChanges, rollout_router_changes
 from f5ecmp.runner import Runner, StepResult
-from f5ecmp.session import Session, open_session
+from f5ecmp.session import open_session
+from f5ecmp.steps.base import Context
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,11 @@ def pending(results: list[StepResult]) -> bool:
     return any(r.changes or r.outcome == "pending" for r in results)
 
 
-def router_changes(session: Session) -> RouterChanges | None:
+def router_changes(context: Context) -> RouterChanges | None:
     """The router lines this rollout calls for: the first device's floating self IPs now
-    against the playbook's (one read)."""
-    pb = session.playbook
-    return rollout_router_changes(pb, session.clients[pb.authority.name].get(SELF_COLLECTION))
+    against the playbook's (one read, which the run's read memory keeps for its steps)."""
+    pb = context.playbook
+    return rollout_router_changes(pb, context.client(pb.authority).get(SELF_COLLECTION))
 
 
 def resume_notes(errors: Console, resumed: ResumePlan) -> None:
@@ -88,7 +89,7 @@ def run_plan(options: PlanOptions) -> None:
         if options.resume:
             resume_notes(errors, plan_resume(states, pb, session.target()))
         results = Runner(context).plan()
-        router = router_changes(session)
+        router = router_changes(context)
         document = plan_document(results, pb.cluster, router)
         saved_note = (
             cli_saved.save(options.out, session, reads, document, options.playbook, options.connect)

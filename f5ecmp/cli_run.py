@@ -183,13 +183,15 @@ def _apply_locked(
         )
         if options.resume:  # refuse other devices before showing or asking anything
             resume_notes(errors, plan_resume(states, pb, target))
-        router = router_changes(session)
+        context = session.context()
+        router = router_changes(context)
         if not options.yes:
             _confirmed(session, found, router, shown, planned, options.as_json)
+            context = session.context()  # after the operator's answer: everything read again
         tally = RetryTally(session.clients)
         display = progress_display(shown, {d.name: d.label for d in pb.devices}, tally)
         rollout = Rollout(
-            session.context(), states, str(options.playbook), target=target,
+            context, states, str(options.playbook), target=target,
             resume=options.resume, parallel=options.parallel,
             step_retries=_step_retries(pb, options.step_retries),
             on_event=_events(tally, display), locked=True,

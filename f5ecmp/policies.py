@@ -87,10 +87,15 @@ class StepRetry:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """Polling for something BIG-IP does asynchronously, up to a deadline."""
+    """Polling for something BIG-IP does asynchronously, up to a deadline.
+
+    By default every half second (``first_s`` = ``max_s``): trust, a config sync and a
+    traffic-group move take about a second on a device, and a backoff that doubles would see
+    them done up to a second late (0.5 → 1 → 2 s) — each a GET of a status, cheap for the
+    device. Unequal values double the interval from ``first_s`` up to ``max_s``."""
 
     first_s: float = 0.5
-    max_s: float = 5.0
+    max_s: float = 0.5
     deadline_s: float = 180.0
 
     def retrying(self, retry_on: type[BaseException], sleep: Sleep, clock: Clock) -> Retrying:

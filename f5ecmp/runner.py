@@ -314,9 +314,13 @@ class Runner:
                 (c.action, c.method, c.path, c.device or device.name) for c in changes
             ]
             self.guard(step.id, device.name, requests, first)
-        for change in changes:
+        for batch in batches(changes) if step.creates_together else [[c] for c in changes]:
             if self.stop.is_set():
-                raise Interrupted(f"stopped before: {change.summary}")
+                raise Interrupted(f"stopped before: {batch[0].summary}")
+            if len(batch) > 1:
+                self._send_together(step, device, batch, applied)
+                continue
+            change = batch[0]
             target = change.device or device.name
             if change.conditional and not step.still_needed(ctx, device, change):
                 self._emit(ChangeNotNeeded(step.id, target, change.summary))
@@ -338,6 +342,22 @@ class Runner:
         problems = step.check(ctx, device, facts)
         if problems:
             raise VerifyMismatch(problems)
+
+    def _send_together(
+        self, step: AnyStep, device: Device, batch: list[Change], applied: list[Change]
+    ) -> None:
+        """Send creates of distinct objects at once (see :func:`batches`); those that
+        succeeded count as applied, then the first failure is raised."""
+        for change in batch:
+            self._emit(ChangeSent(step.id, change.device or device.name, change.summary))
+        with ThreadPoolExecutor(max_workers=min(len(batch), MAX_TOGETHER),
+                                thread_name_prefix=f"send-{step.id}") as pool:  # fmt: skip
+            futures = [pool.submit(self._send, step, device, change) for change in batch]
+        failures = [f.exception() for f in futures if f.exception() is not None]
+        applied.extend(c for c, f in zip(batch, futures, strict=True)
+                       if f.exception() is None and f.result())  # fmt: skip
+        if failures:
+            raise failures[0]  # type: ignore[misc]
 
     def _send(self, step: AnyStep, device: Device, change: Change) -> bool:
         """Send one change; False when a create found its object already there (409) and
@@ -387,6 +407,34 @@ class Runner:
     def _waiting(self, update: WaitUpdate) -> None:
         step, device = getattr(self._running, "step", ""), getattr(self._running, "device", "")
         self._emit(Waiting(step, device, update))
+
+
+MAX_TOGETHER = 8  # creates sent at once to one device, at most
+
+
+def _together(change: Change) -> bool:
+    return (
+        change.action == "create" and change.method == "POST"
+        and not change.conditional and not change.settle_after
+    )  # fmt: skip
+
+
+def batches(changes: list[Change]) -> list[list[Change]]:
+    """The changes in the plan's order, consecutive creates of distinct objects (new VLANs,
+    self IPs, traffic groups: nothing in one needs another) grouped to be sent at once;
+    everything else alone, in order."""
+    out: list[list[Change]] = []
+    for change in changes:
+        last = out[-1] if out else None
+        if (
+            last is not None and _together(change) and _together(last[-1])
+            and (change.device or "") == (last[-1].device or "")
+            and all(c.body != change.body or c.path != change.path for c in last)
+        ):  # fmt: skip
+            last.append(change)
+        else:
+            out.append([change])
+    return out
 
 
 def count_requests(results: Iterable[StepResult]) -> int:

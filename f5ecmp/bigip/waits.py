@@ -9,10 +9,12 @@ how it ended — so that a display can show it; the waiter itself never prints.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -68,6 +70,8 @@ class Waiter:
     sleep: Sleep = time.sleep
     stop: threading.Event | None = None
     on_wait: Callable[[WaitUpdate], None] | None = None  # told as a wait starts, polls, ends
+    # Around every wait: its reads go to the devices, never to a run's read memory.
+    around: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext
 
     @property
     def deadline_s(self) -> float:
@@ -95,7 +99,8 @@ class Waiter:
 
         outcome: WaitOutcome = "failed"  # the probe raised: a read failed
         try:
-            value = self.policy.retrying(_NotYet, sleep, self.clock)(attempt)
+            with self.around():
+                value = self.policy.retrying(_NotYet, sleep, self.clock)(attempt)
             outcome = "done"
             return value
         except _NotYet as last:

@@ -15,6 +15,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from f5ecmp.bigip.api import DeviceApi, Json
 from f5ecmp.bigip.changes import Change
+from f5ecmp.bigip.memo import MemoApi, ReadMemo
 from f5ecmp.bigip.waits import Waiter
 from f5ecmp.errors import F5EcmpError
 from f5ecmp.playbook.model import Device, Playbook
@@ -48,7 +49,7 @@ class Context:
     credentials: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
     waiter: Waiter = field(default_factory=Waiter)
     # Answers already read for another purpose (the identity guard reads every device's
-    # cm/device), by (device name, path): each is used once, by the first read that needs it.
+    # cm/device), by (device name, path): the run's read memory starts with them.
     prefetched: dict[tuple[str, str], Json] = field(default_factory=dict)
     changed: dict[str, list[Change]] = field(default_factory=dict)
     # A resumed run's journal says the run before it changed devices without saving: a hint
@@ -61,10 +62,22 @@ class Context:
     # What each step run has sent so far, by (step id, device) — a re-run of a step after a
     # retriable failure sees what its earlier attempts already did.
     sent: dict[tuple[str, str], list[Change]] = field(default_factory=dict)
+    memo: ReadMemo = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # One run's reads go through one memory (f5ecmp.bigip.memo): a GET is not sent again
+        # while nothing could have changed its answer; a wait's polls always read.
+        shared = frozenset({"ltm", "net/self"}) if self.playbook.device_group.auto_sync else None
+        self.memo = ReadMemo(shared or frozenset())
+        self.clients = {
+            name: client if isinstance(client, MemoApi) else MemoApi(client, self.memo, name)
+            for name, client in self.clients.items()
+        }
+        for (name, path), answer in self.prefetched.items():
+            self.memo.seed(name, path, answer)
+        self.waiter.around = self.memo.waiting
 
     def read(self, device: Device, path: str, params: Mapping[str, str] | None = None) -> Json:
-        if params is None and (device.name, path) in self.prefetched:
-            return self.prefetched.pop((device.name, path))
         return self.client(device).get(path, params)
 
     def target(self, device: Device) -> Target:
@@ -109,6 +122,9 @@ class Step(Generic[F]):
     synced: bool = False  # its objects travel with config sync (the last step syncs them)
     # For a conditional change, asked right before sending it: is it still needed?
     still_needed: Callable[[Context, Device, Change], bool] = _always
+    # Its creates are of objects that need nothing from each other (VLANs, self IPs, traffic
+    # groups): consecutive ones go to the device at once.
+    creates_together: bool = False
 
     def plan(self, ctx: Context, device: Device) -> list[Change]:
         """Read and diff: the changes this step still needs on ``device``."""

@@ -48,5 +48,6 @@ def diff(current: list[dict[str, Any]], target: Target) -> list[Change]:
 
 
 STEP = Step(
-    11, "floating_selfs", "Creating floating self IP addresses", "first", read, diff, synced=True
-)
+    11, "floating_selfs", "Creating floating self IP addresses", "first", read, diff,
+    synced=True, creates_together=True,
+)  # fmt: skip

@@ -45,4 +45,7 @@ def diff(current: list[dict[str, Any]], target: Target) -> list[Change]:
     return [change for want in wanted(target) for change in selfips.diff_one(current, want)]
 
 
-STEP = Step(2, "static_selfs", "Creating static self IP addresses", "each", read, diff)
+STEP = Step(
+    2, "static_selfs", "Creating static self IP addresses", "each", read, diff,
+    creates_together=True,
+)  # fmt: skip

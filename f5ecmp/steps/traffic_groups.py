@@ -141,5 +141,5 @@ def with_moves(changes: list[Change], active: dict[str, list[str]]) -> list[Chan
 
 STEP = Step(
     10, "traffic_groups", "Creating traffic groups for failover", "first", read, diff,
-    synced=True,
+    synced=True, creates_together=True,
 )  # fmt: skip

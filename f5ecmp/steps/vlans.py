@@ -124,4 +124,4 @@ def _show(members: Membership) -> list[str]:
     ]
 
 
-STEP = Step(1, "vlans", "Creating VLANs", "each", read, diff)
+STEP = Step(1, "vlans", "Creating VLANs", "each", read, diff, creates_together=True)
