@@ -19,7 +19,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -217,21 +217,44 @@ class Runner:
     # -- apply ---------------------------------------------------------------------------
 
     def apply(self) -> RunResult:
+        """Run every step; a step starts as soon as the steps it comes after
+        (:attr:`Step.after`) have finished on every device, so independent steps overlap
+        (``parallel`` of 1: one step at a time, in order). After a failure or a stop no step
+        starts; those under way finish their current change and report."""
         run = RunResult()
         start = self.clock()
-        for step in self.steps:
-            if self.stop.is_set():
-                run.interrupted = True
-                break
-            outcomes = self._fan_out(step, step.devices(self.context.playbook))
-            run.results.extend(outcomes)
-            for outcome in outcomes:
-                self._note_changes(step, outcome.changes)
-            failed = next((r for r in outcomes if r.outcome == "failed"), None)
-            if failed is not None:
-                run.failed = failed
-                run.interrupted = failed.stopped
-                break
+        outcomes: dict[str, list[StepResult]] = {}
+        failures: list[StepResult] = []
+        started: set[str] = set()
+        done: set[str] = set()
+        with ThreadPoolExecutor(max_workers=len(self.steps) or 1,
+                                thread_name_prefix="step") as pool:  # fmt: skip
+            running: dict[Future[list[StepResult]], AnyStep] = {}
+            while True:
+                if not failures and not self.stop.is_set():
+                    for step in self._ready(started, done, busy=bool(running)):
+                        started.add(step.id)
+                        devices = step.devices(self.context.playbook)
+                        running[pool.submit(self._fan_out, step, devices)] = step
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    step = running.pop(future)
+                    outcomes[step.id] = future.result()
+                    for outcome in outcomes[step.id]:
+                        self._note_changes(step, outcome.changes)
+                    failed = next((r for r in outcomes[step.id] if r.outcome == "failed"), None)
+                    if failed is not None:
+                        failures.append(failed)
+                    else:
+                        done.add(step.id)
+        run.results = [r for step in self.steps for r in outcomes.get(step.id, [])]
+        if failures:
+            run.failed = min(failures, key=lambda r: r.number)
+            run.interrupted = run.failed.stopped
+        elif len(done) < len(self.steps):
+            run.interrupted = True  # stopped between steps
         run.elapsed_s = self.clock() - start
         if self.journal is not None:
             where = f"{run.failed.step} on {run.failed.device}" if run.failed else None
@@ -240,6 +263,21 @@ class Runner:
                 failed=where, interrupted=run.interrupted or None,
             )  # fmt: skip
         return run
+
+    def _ready(self, started: set[str], done: set[str], *, busy: bool) -> list[AnyStep]:
+        """Steps not started whose predecessors are all done (one at a time when ``busy``
+        and not overlapping)."""
+        ids = [s.id for s in self.steps]
+        ready = []
+        for index, step in enumerate(self.steps):
+            if step.id in started:
+                continue
+            after = ids[:index] if step.after is None else [i for i in step.after if i in ids]
+            if all(i in done for i in after):
+                ready.append(step)
+        if self.parallel is not None and self.parallel <= 1:
+            return [] if busy else ready[:1]
+        return ready
 
     def _note_changes(self, step: AnyStep, changes: list[Change]) -> None:
         if not changes:
@@ -314,7 +352,7 @@ class Runner:
                 (c.action, c.method, c.path, c.device or device.name) for c in changes
             ]
             self.guard(step.id, device.name, requests, first)
-        for batch in batches(changes) if step.creates_together else [[c] for c in changes]:
+        for batch in batches(changes, creates=step.creates_together):
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {batch[0].summary}")
             if len(batch) > 1:
@@ -412,25 +450,31 @@ class Runner:
 MAX_TOGETHER = 8  # creates sent at once to one device, at most
 
 
-def _together(change: Change) -> bool:
+def _create(change: Change) -> bool:
     return (
         change.action == "create" and change.method == "POST"
         and not change.conditional and not change.settle_after
     )  # fmt: skip
 
 
-def batches(changes: list[Change]) -> list[list[Change]]:
-    """The changes in the plan's order, consecutive creates of distinct objects (new VLANs,
-    self IPs, traffic groups: nothing in one needs another) grouped to be sent at once;
-    everything else alone, in order."""
+def batches(changes: list[Change], *, creates: bool = False) -> list[list[Change]]:
+    """The changes in the plan's order, grouped to be sent at once where nothing in one needs
+    another: consecutive changes marked ``together`` (each device's save), and with
+    ``creates`` consecutive creates of distinct objects on one device (new VLANs, self IPs,
+    traffic groups); everything else alone, in order."""
     out: list[list[Change]] = []
     for change in changes:
         last = out[-1] if out else None
-        if (
-            last is not None and _together(change) and _together(last[-1])
-            and (change.device or "") == (last[-1].device or "")
-            and all(c.body != change.body or c.path != change.path for c in last)
-        ):  # fmt: skip
+        joins = last is not None and (
+            (change.together and last[-1].together)
+            or (
+                creates and _create(change) and _create(last[-1])
+                and (change.device or "") == (last[-1].device or "")
+                and all(c.body != change.body or c.path != change.path for c in last)
+            )
+        )  # fmt: skip
+        if joins:
+            assert last is not None
             last.append(change)
         else:
             out.append([change])

@@ -88,7 +88,12 @@ def test_the_exit_codes_table_of_the_readme_matches_the_help() -> None:
         assert code in readme
 
 
-def test_shell_completion_is_offered_and_prints_nothing_at_import() -> None:
+def test_shell_completion_is_offered_and_prints_nothing_at_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Typer detects the shell from the process tree unless told not to (as its own tests do):
+    # under a test runner that detection depends on what started it.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     result = runner.invoke(app, ["--help"])
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
     shown = runner.invoke(app, ["--show-completion", "bash"])

@@ -202,11 +202,16 @@ def test_a_read_under_way_while_its_device_is_written_is_not_kept() -> None:
     _memo, dev = pair()
     inner = dev["a"].inner
     assert isinstance(inner, FakeDevice)
-    inner.during_get = lambda: dev["a"].request("POST", VLANS, body={"name": "x"})
-    dev["a"].get(NTP)  # a write to another area began and ended meanwhile
+    inner.during_get = lambda: dev["a"].request("PATCH", NTP, body={"servers": ["x"]})
+    dev["a"].get(NTP)  # a write to NTP began and ended meanwhile: this answer may be old
     inner.during_get = None
     dev["a"].get(NTP)
     assert gets(dev["a"]) == [NTP, NTP]
+    inner.during_get = lambda: dev["a"].request("POST", VLANS, body={"name": "y"})
+    dev["a"].get(SYNC)  # a write anywhere changes status answers: not kept
+    inner.during_get = None
+    dev["a"].get(SYNC), dev["a"].get(SYNC)
+    assert gets(dev["a"]) == [NTP, NTP, SYNC, SYNC]
 
 
 def test_a_failed_write_keeps_no_answer_for_it() -> None:

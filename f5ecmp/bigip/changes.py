@@ -43,6 +43,9 @@ class Change:
     # Sent only if the step, asked right before, says it is still needed (placing a new
     # traffic group that auto failback may already have brought home).
     conditional: bool = False
+    # Independent of the changes next to it that are marked too: they go out at once (each
+    # device saving its configuration).
+    together: bool = False
 
     @property
     def symbol(self) -> str:

@@ -14,7 +14,7 @@ everywhere, and each traffic group runs on the first device of its HA order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,22 +162,33 @@ def read_device(
     sync: SyncStatus | None = None,
     with_version: bool = True,
 ) -> DeviceState:
-    """One device's view; ``sync``: its sync status when already read (not read again)."""
+    """One device's view, its reads sent at once; ``sync``: its sync status when already read
+    (not read again)."""
+    reads: dict[str, Callable[[], Any]] = {
+        "va": lambda: get_or_none(client, va_path(pb)) or {},
+        "failover": lambda: client.get(FAILOVER_STATUS_PATH),
+        "selfs": lambda: client.get(selfips.SELF_COLLECTION),
+    }
+    if sync is None:
+        reads["sync"] = lambda: client.get(SYNC_STATUS_PATH)
+    if with_version:
+        reads["version"] = lambda: client.get(VERSION_PATH)
     try:
-        va = get_or_none(client, va_path(pb)) or {}
-        found = sync if sync is not None else sync_status(client.get(SYNC_STATUS_PATH))
-        return DeviceState(
-            name=name,
-            reachable=True,
-            version=version(client.get(VERSION_PATH)) if with_version else "",
-            sync=found.group_state(pb.device_group.name),
-            failover=_failover(client.get(FAILOVER_STATUS_PATH)),
-            spanning=str(va.get("spanning", "missing")),
-            arp=str(va.get("arp", "missing")),
-            floating_problems=_floating_problems(pb, client.get(selfips.SELF_COLLECTION)),
-        )
+        got = in_parallel(reads, lambda key: reads[key]())
     except F5EcmpError as exc:
         return DeviceState(name=name, reachable=False, error=str(exc))
+    found = sync if sync is not None else sync_status(got["sync"])
+    va = got["va"]
+    return DeviceState(
+        name=name,
+        reachable=True,
+        version=version(got["version"]) if with_version else "",
+        sync=found.group_state(pb.device_group.name),
+        failover=_failover(got["failover"]),
+        spanning=str(va.get("spanning", "missing")),
+        arp=str(va.get("arp", "missing")),
+        floating_problems=_floating_problems(pb, got["selfs"]),
+    )
 
 
 def read_groups(pb: Playbook, client: DeviceApi) -> list[GroupState]:

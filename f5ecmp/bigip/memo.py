@@ -104,8 +104,9 @@ class ReadMemo:
     shared_areas: frozenset[str] = frozenset()
     _answers: dict[Key, tuple[int, Json]] = field(default_factory=dict)
     # A read is kept only if no write that could change it began or ended while it was under
-    # way: a generation per device, and one for status answers (any write changes them).
-    _generations: dict[str, int] = field(default_factory=dict)
+    # way: a generation per device and area, and one for status answers (any write changes
+    # them).
+    _generations: dict[tuple[str, str], int] = field(default_factory=dict)
     _status_generation: int = 0
     _sequence: int = 0  # answers are numbered as they are kept
     _waits: int = 0  # waits under way
@@ -147,7 +148,7 @@ class ReadMemo:
             if not self._waits and key in self._answers:
                 self.hits += 1
                 return copy.deepcopy(self._answers[key][1])
-            self._generations.setdefault(device, 0)
+            self._generations.setdefault((device, area(path)), 0)
             before = self._stamp(device, path)
         answer = get()
         with self._lock:
@@ -157,27 +158,33 @@ class ReadMemo:
 
     def _stamp(self, device: str, path: str) -> tuple[int, int]:
         status = self._status_generation if is_status(path) else 0
-        return self._generations.get(device, 0), status
+        return self._generations.get((device, area(path)), 0), status
 
-    def _bump(self, device: str | None) -> None:
-        """A write began or ended: on ``device``, or (None) on every device."""
+    def _bump(self, device: str | None, part: str | None) -> None:
+        """A write began or ended: on ``device`` (None: every device), in ``part`` of the
+        configuration (None: all of it)."""
         self._status_generation += 1
-        names = set(self._generations) | {k[0] for k in self._answers}
-        for name in names if device is None else {device}:
-            self._generations[name] = self._generations.get(name, 0) + 1
+        if device is not None and part is not None:
+            self._generations.setdefault((device, part), 0)
+        for key in self._generations:
+            if (device is None or key[0] == device) and (part is None or key[1] == part):
+                self._generations[key] += 1
 
     def begin_write(self, device: str, method: str, path: str, body: Json) -> _Pending:
         """Before a write is sent: forget what it could change (reads under way are not
         kept); the answers it could bring up to date are set aside for :meth:`end_write`."""
         with self._lock:
             saved = self._forget_for(device, method, path, body)
-            return _Pending(device, method, path, body, self._generations.get(device, 0), saved)
+            mark = self._generations.get((device, area(path)), 0)
+            return _Pending(device, method, path, body, mark, saved)
 
     def end_write(self, pending: _Pending, answer: Json, ok: bool) -> None:
         """After the write: forget again what reads during it may have kept, and keep the
         object the device answered with (when no other write came in between)."""
         with self._lock:
-            alone = self._generations.get(pending.device, 0) == pending.generation
+            alone = (
+                self._generations.get((pending.device, area(pending.path)), 0) == pending.generation
+            )
             self._forget_for(pending.device, pending.method, pending.path, pending.body)
             if not alone or not ok:
                 return
@@ -195,12 +202,12 @@ class ReadMemo:
         if path == SAVE_PATH and isinstance(body, dict) and body.get("command") == "save":
             return {}
         if (method == "POST" and path in _CLUSTER_COMMANDS) or not path.startswith(TM):
-            self._bump(None)
+            self._bump(None, None)
             self._answers.clear()
             return {}
         changed = area(path)
         everywhere = changed == "cm" or changed in self.shared_areas
-        self._bump(None if everywhere else device)
+        self._bump(None if everywhere else device, changed)
         kept: dict[Key, tuple[int, Json]] = {}
         saved: dict[Key, tuple[int, Json]] = {}
         for key, answer in self._answers.items():
@@ -216,7 +223,7 @@ class ReadMemo:
 
     def forget(self) -> None:
         with self._lock:
-            self._bump(None)
+            self._bump(None, None)
             self._answers.clear()
 
 

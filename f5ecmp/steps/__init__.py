@@ -20,6 +20,8 @@ removal of a device the playbook dropped before the final sync.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from f5ecmp.steps import (
     connectivity,
     decommission,
@@ -37,7 +39,25 @@ from f5ecmp.steps import (
 )
 from f5ecmp.steps.base import AnyStep
 
-STEPS: tuple[AnyStep, ...] = (
+# What each step must follow: BIG-IP's own order where it has one (the guide's: NTP before
+# trust, whose certificates need agreeing clocks; trust and the config sync address before the
+# device group; the device group before what config sync carries; traffic groups before the
+# floating self IPs in them and before a virtual address placed in one; the removal of a
+# device and the final sync after everything). Steps not ordered here run at the same time.
+AFTER: dict[str, tuple[str, ...]] = {
+    "vlans": (),
+    "static_selfs": ("vlans",),
+    "ntp": (),
+    "trust": ("ntp",),
+    "connectivity": ("static_selfs", "trust"),
+    "device_group": ("connectivity",),
+    "pool": ("device_group",),
+    "virtual_server": ("pool",),
+    "spanning": ("virtual_server", "traffic_groups"),
+    "traffic_groups": ("device_group",),
+    "floating_selfs": ("traffic_groups",),
+}
+_GUIDE_ORDER: tuple[AnyStep, ...] = (
     vlans.STEP,
     static_selfs.STEP,
     ntp.STEP,
@@ -52,5 +72,8 @@ STEPS: tuple[AnyStep, ...] = (
     decommission.STEP,
     sync.STEP,
 )
+STEPS: tuple[AnyStep, ...] = tuple(
+    replace(step, after=AFTER.get(step.id)) for step in _GUIDE_ORDER
+)  # decommission and sync: after every step before them
 STEP_IDS = tuple(step.id for step in STEPS)
 assert [s.number for s in STEPS] == list(range(1, len(STEPS) + 1))

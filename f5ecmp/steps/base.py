@@ -125,6 +125,9 @@ class Step(Generic[F]):
     # Its creates are of objects that need nothing from each other (VLANs, self IPs, traffic
     # groups): consecutive ones go to the device at once.
     creates_together: bool = False
+    # The steps it must follow (ids; ``steps.AFTER``): it starts once they have finished on
+    # every device. None: after every step before it.
+    after: tuple[str, ...] | None = None
 
     def plan(self, ctx: Context, device: Device) -> list[Change]:
         """Read and diff: the changes this step still needs on ``device``."""

@@ -55,8 +55,9 @@ class Facts:
 
 def save_change(device: str) -> Change:
     return command(
-        SAVE_PATH, {"command": "save"}, f"save the configuration of {device}", device=device
-    )
+        SAVE_PATH, {"command": "save"}, f"save the configuration of {device}", device=device,
+        together=True,
+    )  # fmt: skip
 
 
 def read(ctx: Context, device: Device) -> Facts:

@@ -24,6 +24,7 @@ from f5ecmp.runner import Event, StepStarted
 from f5ecmp.session import Settings, open_session
 from f5ecmp.simulator import Cluster, Timing
 from f5ecmp.simulator.serve import SimServer, serve, write_endpoints_file
+from f5ecmp.steps import STEPS
 from tests.conftest import SEED
 
 NAMES = ["bigip-a.example.net", "bigip-b.example.net", "bigip-c.example.net"]
@@ -90,7 +91,9 @@ def assert_plan_is_what_apply_sends(served: Served) -> int:
     applied = served.run("apply", "--yes")
     assert applied.exit_code == 0, applied.output
     assert served.writes() - before == planned["requests"]
-    # and in the order planned, device by device (no transaction in these cases)
+    # and in the order planned, device by device (no transaction in these cases): each
+    # step's requests in its planned order (creates sent together in any order among
+    # themselves), and every request of a step after every request of the steps it follows
     if planned["requests"] == planned["changes"]:
         sent = [
             (e["device"], e["method"], e["path"].split("?")[0])
@@ -99,18 +102,56 @@ def assert_plan_is_what_apply_sends(served: Served) -> int:
             and "/authz/tokens" not in e["path"]
             and "/authn/login" not in e["path"]
         ]
-        authority = NAMES[0]
-        expected = [
-            (c.get("device") or step["device"], c["method"], c["path"])
-            for step in planned["steps"]
-            for c in step["changes"]
-        ]
         for name in NAMES:
-            assert [s for s in sent if s[0] == name] == [x for x in expected if x[0] == name], name
-        assert authority in {s[0] for s in sent}
+            assert_sent_in_planned_order(planned, [s for s in sent if s[0] == name], name)
+        assert NAMES[0] in {s[0] for s in sent}
     again = served.run("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     return int(planned["requests"])
+
+
+def assert_sent_in_planned_order(
+    planned: dict[str, Any], sent: list[tuple[str, str, str]], device: str
+) -> None:
+    """Each write on ``device`` belongs to the first step, in the guide's order, that planned
+    it and has not had it yet; then: nothing sent unplanned or planned unsent, each step's
+    writes in its planned order (a run of creates as a set), and a step's writes after those
+    of every step it follows."""
+    expected: dict[str, list[tuple[str, str, str, str]]] = {}
+    for step in planned["steps"]:
+        for c in step["changes"]:
+            if (c.get("device") or step["device"]) == device:
+                row = (device, c["method"], c["path"], c["action"])
+                expected.setdefault(step["step"], []).append(row)
+    where: dict[str, list[int]] = {step: [] for step in expected}
+    claimed: set[int] = set()
+    for step, rows in expected.items():
+        for row in rows:
+            index = next(
+                i for i, s in enumerate(sent) if i not in claimed and s == row[:3]
+            )  # StopIteration: planned but never sent
+            claimed.add(index)
+            where[step].append(index)
+    assert len(claimed) == len(sent), f"{device}: sent but not planned"
+    for step, rows in expected.items():
+        got = [sent[i] for i in sorted(where[step])]
+        assert sorted(got) == sorted(r[:3] for r in rows), (device, step)
+        blocks: list[list[tuple[str, str, str]]] = []  # a run of creates is one block
+        for row in rows:
+            if blocks and row[3] == "create" and blocks[-1][-1][3:] == ("create",):
+                blocks[-1].append(row)
+            else:
+                blocks.append([row])
+        at = 0
+        for block in blocks:
+            assert sorted(got[at : at + len(block)]) == sorted(r[:3] for r in block), step
+            at += len(block)
+    ids = [s.id for s in STEPS]
+    for step in STEPS:
+        follows = ids[: ids.index(step.id)] if step.after is None else step.after
+        for before in follows:
+            if where.get(step.id) and where.get(before):
+                assert max(where[before]) < min(where[step.id]), (device, before, step.id)
 
 
 def test_a_fresh_clusters_plan_counts_the_writes_apply_makes(served: Served) -> None:

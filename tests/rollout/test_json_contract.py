@@ -113,10 +113,11 @@ def test_fresh_then_converged(served: Served) -> None:
     assert served.json("status", exit_code=1)["error"]["kind"] == "unhealthy"
 
     applied = served.json("apply", "--yes")
-    # With instant failback the new traffic groups are home before their placement's turn.
+    # With instant failback the new traffic groups are usually home before their placement's
+    # turn (a placement is sent only if a group is not): every other change is applied.
     conditional = sum(c["conditional"] for c in changes)
     assert applied["ok"] and applied["run"] and applied["error"] is None
-    assert applied["changes"] == plan["changes"] - conditional
+    assert plan["changes"] - conditional <= applied["changes"] <= plan["changes"]
     assert applied["retries"]["requests"] == sum(c["retries"] for c in applied["requests"].values())
     converged = served.json("plan", "--detailed-exitcode")
     assert not converged["pending"] and converged["router"] is None
