@@ -16,6 +16,7 @@ from typing import Any
 
 from . import errors
 from .clock import Clock
+from .errors import ErrorId
 
 DEFAULT_TIMEOUT = 1200
 MAX_TIMEOUT = 36000
@@ -81,7 +82,9 @@ class Auth:
         ):
             echo = {k: v for k, v in body.items() if k != "password"}
             echo.update({"generation": 0, "lastUpdateMicros": 0})
-            raise errors.login_failed(json.dumps(echo, separators=(",", ":")))
+            raise errors.make(
+                ErrorId.LOGIN_FAILED, original_body=json.dumps(echo, separators=(",", ":"))
+            )
         timeout = DEFAULT_TIMEOUT
         if self.ttl_override is not None:
             timeout = max(0, int(self.ttl_override))
@@ -112,16 +115,16 @@ class Auth:
             if now < token.start + life:
                 return token
             self.tokens.pop(value, None)  # two reads may find it expired at once
-        raise errors.token_unknown()
+        raise errors.make(ErrorId.TOKEN_UNKNOWN)
 
     def set_timeout(self, value: str, timeout: Any) -> Token:
         token = self.lookup(value)
         try:
             seconds = int(timeout)
         except (TypeError, ValueError):
-            raise errors.invalid_value("timeout", timeout) from None
+            raise errors.make(ErrorId.INVALID_VALUE, key="timeout", value=timeout) from None
         if not 0 < seconds <= MAX_TIMEOUT:
-            raise errors.token_timeout_too_large(timeout)
+            raise errors.make(ErrorId.TOKEN_TIMEOUT_TOO_LARGE, value=timeout)
         token.timeout = seconds
         token.generation += 1
         token.last_update = self.clock.now()

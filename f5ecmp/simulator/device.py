@@ -15,6 +15,7 @@ from typing import Any
 from . import cm, errors, iapp, ltm, net, objects, readonly, sysconf, virtual
 from .auth import Auth
 from .clock import Clock
+from .errors import ErrorId
 from .factory import Identity, fresh_store
 from .names import IPAddress
 from .objects import Rules
@@ -116,7 +117,7 @@ class Device:
     def create(self, kind: str, body: dict[str, Any]) -> Obj:
         rules = rules_for(kind)
         if not rules.creatable:
-            raise errors.method_not_supported("POST", f"/tm/{kind}")
+            raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method="POST", path=f"/tm/{kind}")
         return objects.create_object(self, rules, body)
 
     def modify(
@@ -145,7 +146,7 @@ class Device:
     def run_tmsh(self, command: str) -> str:
         """Run one tmsh command on this device; a refusal raises its `SimError`."""
         if self.tmsh is None:
-            raise errors.tmsh_unavailable()
+            raise errors.make(ErrorId.TMSH_UNAVAILABLE)
         return self.tmsh(command)
 
     # --- change reporting -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import errors, names
 from .cm import LOCAL_ONLY, failover_groups
 from .device import Device
+from .errors import ErrorId
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -189,7 +190,7 @@ class Failover:
         for group in groups:
             state = self.states.get((domain.key, group))
             if state is None or state.active != dev.name:
-                raise errors.failover_not_active(group)
+                raise errors.make(ErrorId.FAILOVER_NOT_ACTIVE, traffic_group=group)
             others = [
                 m for m in self.ranking(domain, group) if m is not dev and self.cluster.available(m)
             ]

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import catalogue, errors, names
+from .errors import ErrorId
 from .objects import Kind, Rules, int_in_range, ref_path, table
 from .store import Obj
 
@@ -101,17 +102,25 @@ class MonitorRules(Rules):
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         parent = obj.props.get("defaultsFrom")
         if parent == obj.full_path:
-            raise errors.monitor_defaults_from_itself(obj.full_path)
+            raise errors.make(ErrorId.MONITOR_DEFAULTS_FROM_ITSELF, path=obj.full_path)
         if parent is not None and dev.store.get(self.kind.path, parent) is None:
-            raise errors.reference_missing("monitor", parent)
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="monitor", path=parent)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_MONITORS:
-            raise errors.method_not_supported("DELETE", f"/tm/{self.kind.path}")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method="DELETE", path=f"/tm/{self.kind.path}"
+            )
         for kind, user_type in (("ltm/pool", "pool"), ("ltm/node", "node")):
             for user in dev.store.items(kind):
                 if obj.full_path in monitor_names(user.props.get("monitor", "")):
-                    raise errors.in_use("monitor", obj.full_path, user_type, user.full_path)
+                    raise errors.make(
+                        ErrorId.IN_USE,
+                        type="monitor",
+                        path=obj.full_path,
+                        user_type=user_type,
+                        user_path=user.full_path,
+                    )
 
 
 class ProfileRules(Rules):
@@ -147,11 +156,11 @@ def monitor_rule(dev: Device, value: Any) -> str | None:
     if value in (None, "", "none", "/Common/none"):
         return None
     if not isinstance(value, str):
-        raise errors.invalid_value("monitor", value)
+        raise errors.make(ErrorId.INVALID_VALUE, key="monitor", value=value)
     found = monitor_names(value)
     for path in found:
         if not any(dev.store.get(f"ltm/monitor/{t}", path) for t in MONITOR_TYPES):
-            raise errors.reference_missing("monitor", path)
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="monitor", path=path)
     quorum = re.match(r"\s*min\s+(\d+)\s+of", value)
     if quorum:
         return f"min {quorum.group(1)} of {{ {' '.join(found)} }}"
@@ -198,7 +207,7 @@ class NodeRules(Rules):
             return str(names.parse_ip(host)) + rd
         if key == "state":
             if value not in MEMBER_STATES and value != "unchecked":
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return MEMBER_STATES.get(value, value)
         return super().coerce(key, value)
 
@@ -217,14 +226,14 @@ class NodeRules(Rules):
                 # [I] no DNS is resolved, so an FQDN node has no address yet [F shape].
                 obj.props["state"] = "fqdn-up-no-addr"
         if "address" not in obj.props:
-            raise errors.missing_property("Node", "address")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Node", key="address")
         obj.props["session"] = session(obj.props["session"], obj.props["monitor"] != "default")
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for pool in dev.store.items("ltm/pool"):
             for member in pool.child_list("members"):
                 if member_node(member) == obj.full_path:
-                    raise errors.node_in_use(obj.full_path, pool.full_path)
+                    raise errors.make(ErrorId.NODE_IN_USE, node=obj.full_path, pool=pool.full_path)
 
 
 def session(given: str, monitored: bool) -> str:
@@ -249,20 +258,26 @@ def refresh_sessions(pool: Obj) -> None:
 
 def merge_fqdn(obj: Obj, value: Any, creating: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise errors.invalid_value("fqdn", value)
+        raise errors.make(ErrorId.INVALID_VALUE, key="fqdn", value=value)
     fqdn = dict(obj.props["fqdn"])
     for key, item in value.items():
         if key not in ("tmName", "autopopulate", "addressFamily", "interval", "downInterval"):
-            raise errors.unexpected_property("/ltm/node/fqdn/", key, item)
+            raise errors.make(
+                ErrorId.UNEXPECTED_PROPERTY, path="/ltm/node/fqdn/", key=key, value=item
+            )
         if (
             not creating
             and key in ("autopopulate", "addressFamily", "tmName")
             and fqdn.get(key) != item
         ):
-            raise errors.immutable_property("Node", obj.full_path, f"fqdn.{key}")
+            raise errors.make(
+                ErrorId.IMMUTABLE_PROPERTY, type="Node", path=obj.full_path, key=f"fqdn.{key}"
+            )
         fqdn[key] = item
     if fqdn["autopopulate"] not in ("enabled", "disabled"):
-        raise errors.invalid_value("fqdn.autopopulate", fqdn["autopopulate"])
+        raise errors.make(
+            ErrorId.INVALID_VALUE, key="fqdn.autopopulate", value=fqdn["autopopulate"]
+        )
     fqdn["interval"] = str(int_in_range("fqdn.interval", fqdn["interval"], 1, 2147483647))
     fqdn["downInterval"] = int_in_range("fqdn.downInterval", fqdn["downInterval"], 1, 3600)
     return {k: fqdn[k] for k in sorted(fqdn)}
@@ -343,11 +358,15 @@ class PoolRules(Rules):
         member = body if isinstance(body, dict) else {"name": body}
         name = member.get("name")
         if not isinstance(name, str):
-            raise errors.missing_property("Pool Member", "name")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Pool Member", key="name")
         node, port = names.member_parts(name)
         key = names.full_path(f"{names.base_name(names.full_path(node))}:{port}")
         if key in parent.children.get(sub, {}):
-            raise errors.already_exists("Pool Member", self.child_display(parent, sub, key))
+            raise errors.make(
+                ErrorId.ALREADY_EXISTS,
+                type="Pool Member",
+                path=self.child_display(parent, sub, key),
+            )
         child = Obj("ltm/pool/members", key, member_defaults())
         child.props["address"] = member_address(dev, node, member)
         parent.children.setdefault(sub, {})[key] = child
@@ -383,14 +402,16 @@ class PoolRules(Rules):
                 child.props["monitor"] = monitor_rule(dev, value) or "default"
             elif key == "fqdn":
                 if not isinstance(value, dict):
-                    raise errors.invalid_value("fqdn", value)
+                    raise errors.make(ErrorId.INVALID_VALUE, key="fqdn", value=value)
                 child.props["fqdn"] = {**child.props["fqdn"], **value}
             elif key in ("priorityGroup",):
                 child.props[key] = int_in_range(key, value, 0, 65535)
             elif key in child.props or key == "description":
                 child.props[key] = node_rules.coerce(key, value)
             else:
-                raise errors.unexpected_property("/ltm/pool/members/", key, value)
+                raise errors.make(
+                    ErrorId.UNEXPECTED_PROPERTY, path="/ltm/pool/members/", key=key, value=value
+                )
         refresh_sessions(parent)
 
     def child_display(self, parent: Obj, sub: str, key: str) -> str:
@@ -419,7 +440,13 @@ class PoolRules(Rules):
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for virtual in dev.store.items("ltm/virtual"):
             if virtual.props.get("pool") == obj.full_path:
-                raise errors.in_use("Pool", obj.full_path, "Virtual Server", virtual.full_path)
+                raise errors.make(
+                    ErrorId.IN_USE,
+                    type="Pool",
+                    path=obj.full_path,
+                    user_type="Virtual Server",
+                    user_path=virtual.full_path,
+                )
 
 
 def member_defaults() -> dict[str, Any]:
@@ -453,7 +480,7 @@ def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
     fqdn = member.get("fqdn")
     if isinstance(fqdn, dict) and fqdn.get("tmName"):
         return "any6"
-    raise errors.reference_missing("Node", names.full_path(node))
+    raise errors.make(ErrorId.REFERENCE_MISSING, type="Node", path=names.full_path(node))
 
 
 RULES: tuple[Rules, ...] = (

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from . import errors, names
 from .cm import BUILTIN_GROUPS, TRUST_GROUP
 from .device import REGISTRY, Device
+from .errors import ErrorId
 from .store import ConfigStore, Obj
 from .sync_copy import staged_configuration
 
@@ -217,7 +218,7 @@ class SyncState:
         commit. Not allowed before the group's first push [C]."""
         mine = self.view(dev.name, group_path)
         if not mine.synced_once:
-            raise errors.pull_before_push(names.base_name(group_path))
+            raise errors.make(ErrorId.PULL_BEFORE_PUSH, name=names.base_name(group_path))
         group = dev.store.get("cm/device-group", group_path)
         assert group is not None
         newest = max(

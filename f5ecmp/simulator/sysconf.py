@@ -11,6 +11,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from . import errors, names
+from .errors import ErrorId
 from .objects import Kind, Rules, int_in_range, table
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def server_list(key: str, value: Any) -> list[str] | None:
     if value in ("none", "", None) or value in ([], [""], ["none"]):
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise errors.invalid_value(key, value)
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
     return list(value)
 
 
@@ -122,7 +123,7 @@ class NtpRules(SingletonRules):
         if key == "timezone":
             # [I] the device checks the zone against its tz database.
             if value not in time_zones():
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return value
         return super().coerce(key, value)
 
@@ -190,7 +191,7 @@ class DbRules(Rules):
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "value" and not isinstance(value, str):
-            raise errors.invalid_value(key, value)
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
         return value
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors, names
 from .device import Device
+from .errors import ErrorId
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -33,18 +34,20 @@ class Trust:
         """`POST /mgmt/tm/cm/add-to-trust`; returns the command echo."""
         address = body.get("device")
         if not isinstance(address, str) or not address:
-            raise errors.missing_property("add-to-trust", "device")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="add-to-trust", key="device")
         if body.get("caDevice") in (True, "true") and body.get("nonCaDevice") in (True, "true"):
-            raise errors.invalid_value("nonCaDevice", body.get("nonCaDevice"))
+            raise errors.make(
+                ErrorId.INVALID_VALUE, key="nonCaDevice", value=body.get("nonCaDevice")
+            )
         own = {str(dev.mgmt)} | {
             str(names.parse_self_address(s.props["address"]).ip)
             for s in dev.store.items("net/self")
         }
         if names.is_ip(address) and str(names.parse_ip(address)) in own:
-            raise errors.own_address_in_trust(address)
+            raise errors.make(ErrorId.OWN_ADDRESS_IN_TRUST, address=address)
         peer = self.cluster.device_at(address)
         if peer is None or not self.cluster.reachable(peer):
-            raise errors.trust_peer_unreachable(address)
+            raise errors.make(ErrorId.TRUST_PEER_UNREACHABLE, address=address)
         user, password = body.get("username"), body.get("password")
         if (
             not isinstance(user, str)
@@ -54,10 +57,15 @@ class Trust:
                 or peer.auth.check_password(user, unquote_password(password))
             )
         ):
-            raise errors.trust_authentication_failed(address)
+            raise errors.make(ErrorId.TRUST_AUTHENTICATION_FAILED, address=address)
         given = body.get("deviceName", peer.name)
         if given != peer.name:
-            raise errors.trust_device_name_mismatch(address, str(given), peer.name)
+            raise errors.make(
+                ErrorId.TRUST_DEVICE_NAME_MISMATCH,
+                address=address,
+                given=str(given),
+                actual=peer.name,
+            )
         if peer.name not in dev.trust:
             self.cluster.schedule(
                 self.cluster.timing.trust_delay,
@@ -75,10 +83,10 @@ class Trust:
         peer name as `name`, others `name: Root` plus `deviceName`; both are accepted [C]."""
         name = body.get("deviceName") or body.get("name")
         if not isinstance(name, str) or name == "Root":
-            raise errors.missing_property("remove-from-trust", "deviceName")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="remove-from-trust", key="deviceName")
         name = names.base_name(names.full_path(name))
         if name == dev.name:
-            raise errors.invalid_value("deviceName", name)
+            raise errors.make(ErrorId.INVALID_VALUE, key="deviceName", value=name)
         if name in dev.trust:
             dev.trust.discard(name)
             self.cluster.refresh_trust_group(dev)

@@ -21,6 +21,7 @@ from typing import Any
 from .. import errors
 from ..cluster import Cluster
 from ..device import Device
+from ..errors import ErrorId
 from ..faults import Faults
 from . import admin, handlers_cm, handlers_iapp_lx, handlers_info, handlers_stats, handlers_sys
 from .base import Ctx, Request, Response, json_response, view_for
@@ -109,9 +110,9 @@ class SimApp:
         if decision.drop:
             return Response(0, drop=True)
         if decision.error:
-            return self.error(errors.restjavad_unavailable(req.path), req)
+            return self.error(errors.make(ErrorId.RESTJAVAD_UNAVAILABLE, path=req.path), req)
         if decision.fail_write:
-            return self.error(errors.mcpd_lost(), req)
+            return self.error(errors.make(ErrorId.MCPD_LOST), req)
         self.cluster.catch_up()
         if req.is_write:
             with self.cluster.lock:
@@ -145,7 +146,9 @@ class SimApp:
                 ],
             )
         except Exception as exc:  # a simulator bug: answer it, do not hang up
-            return self.error(errors.simulator_fault(exc), req)
+            return self.error(
+                errors.make(ErrorId.SIMULATOR_FAULT, type=type(exc).__name__, error=exc), req
+            )
 
     def error(self, exc: errors.SimError, req: Request) -> Response:
         response = json_response(exc.body(req.client, next(self._operation_ids)), exc.status)
@@ -166,7 +169,7 @@ class SimApp:
             return handlers_sys.handle_available(ctx)
         if path.startswith(f"{handlers_iapp_lx.ROOT}/"):
             return handlers_iapp_lx.handle(ctx)
-        raise errors.uri_not_registered(path.removeprefix("/mgmt"))
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path=path.removeprefix("/mgmt"))
 
     def dispatch_tm(self, ctx: Ctx, segs: list[str]) -> Response:
         joined = "/".join(segs)
@@ -191,7 +194,7 @@ class SimApp:
             return handlers_stats.handle_stats(ctx, *measured)
         found = find_kind(segs)
         if found is None:
-            raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
+            raise errors.make(ErrorId.URI_NOT_REGISTERED, path=ctx.req.path.removeprefix("/mgmt"))
         if ctx.req.method == "GET":
             return self.responses.answer(ctx, lambda: handle_config(ctx, *found))
         return handle_config(ctx, *found)
@@ -218,4 +221,4 @@ def authenticate(ctx: Ctx) -> None:
         if ctx.dev.auth.check_password(user, password):
             return
         raise errors.BasicAuthRequired
-    raise errors.no_credentials(ctx.req.path, ctx.req.client)
+    raise errors.make(ErrorId.NO_CREDENTIALS, uri=ctx.req.path, referer=ctx.req.client)

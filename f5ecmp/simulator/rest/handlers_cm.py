@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import commands, errors, names
 from ..device import rules_for
+from ..errors import ErrorId
 from ..objects import Kind
 from ..store import Obj
 from ..tmsh import failover_line
@@ -43,25 +44,27 @@ def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
     if not rest:
         if ctx.req.method != "GET":
             # Placeholder devices and `mv` renames are not modelled.
-            raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/device"
+            )
         everything = filtered(ctx, records)
         pg = paging(ctx.req)
         items = [render_object(ctx.dev, kind, r, ctx.view) for r in pg.items(everything)]
         numbers = counters(pg, len(everything), len(items), kind.path, ctx.view)
         return json_response(collection(kind.path, ctx.view, items, paging=numbers))
     if rest == ["stats"]:
-        raise errors.uri_not_registered("/tm/cm/device/stats")
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path="/tm/cm/device/stats")
     path = names.full_path(rest[0])
     record = next((r for r in records if r.full_path == path), None)
     if record is None or len(rest) > 1:
-        raise errors.not_found("device", path)
+        raise errors.make(ErrorId.NOT_FOUND, type="device", path=path)
     if ctx.req.method in ("PATCH", "PUT"):
         if path != ctx.dev.full_name:
-            raise errors.peer_device_connectivity(record.name)
+            raise errors.make(ErrorId.PEER_DEVICE_CONNECTIVITY, name=record.name)
         ctx.dev.modify(kind.path, path, ctx.body(), replace=False)
         record = next(r for r in cluster.device_records(ctx.dev) if r.full_path == path)
     elif ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/device")
     return one(ctx, render_object(ctx.dev, kind, record, ctx.view, top=True))
 
 
@@ -77,12 +80,14 @@ def trust_domain_obj(ctx: Ctx) -> Obj:
 
 def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
     if len(rest) > 1 or (rest and names.full_path(rest[0]) != "/Common/Root"):
-        raise errors.not_found("trust domain", names.full_path(rest[0]))
+        raise errors.make(ErrorId.NOT_FOUND, type="trust domain", path=names.full_path(rest[0]))
     if ctx.req.method == "DELETE":
         ctx.app.cluster.trust.reset(ctx.dev)
         return empty_response()
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/trust-domain")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/trust-domain"
+        )
     item = render_object(ctx.dev, TRUST_DOMAIN, trust_domain_obj(ctx), ctx.view, top=bool(rest))
     if rest:
         return one(ctx, item)
@@ -107,7 +112,7 @@ def handle_config_sync(ctx: Ctx) -> Response:
 
 def require_post(ctx: Ctx, path: str) -> None:
     if ctx.req.method != "POST":
-        raise errors.method_not_supported(ctx.req.method, path)
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=path)
 
 
 def handle_sync_status(ctx: Ctx) -> Response:
@@ -144,11 +149,13 @@ def handle_failover_status(ctx: Ctx) -> Response:
 def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
     """`cm/traffic-group/stats` (all groups) or `cm/traffic-group/<tg>/stats` [F]."""
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/traffic-group/stats")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/traffic-group/stats"
+        )
     path = names.full_path(tg) if tg else None
     group = ctx.dev.store.get("cm/traffic-group", path) if path else None
     if path and group is None:
-        raise errors.not_found("traffic group", path)
+        raise errors.make(ErrorId.NOT_FOUND, type="traffic group", path=path)
     prefix = f"cm/traffic-group/{names.url_segment(path)}/" if path else "cm/traffic-group/"
     entries = {}
     for row in ctx.app.cluster.failover.rows(ctx.dev, only=path):
@@ -215,7 +222,9 @@ def handle_sys_failover(ctx: Ctx) -> Response:
     if ctx.req.method == "POST":
         return json_response(commands.failover(cluster, ctx.dev, ctx.body()))
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/sys/failover")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/sys/failover"
+        )
     text = failover_line(cluster, ctx.dev, ctx.app.started)
     return json_response(
         {

@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from .. import errors
+from ..errors import ErrorId
 from .base import Ctx, Response, json_response
 
 ROOT = "/mgmt/shared/iapp"
@@ -43,14 +44,16 @@ def handle(ctx: Ctx) -> Response:
         task = ctx.app.package_tasks.get((ctx.dev.name, path.rsplit("/", 1)[1]))
         if task is not None:
             return json_response(task)
-        raise errors.package_task_not_found(path.rsplit("/", 1)[1])
-    raise errors.uri_not_registered(path.removeprefix("/mgmt"))
+        raise errors.make(ErrorId.PACKAGE_TASK_NOT_FOUND, id=path.rsplit("/", 1)[1])
+    raise errors.make(ErrorId.URI_NOT_REGISTERED, path=path.removeprefix("/mgmt"))
 
 
 def create_task(ctx: Ctx) -> Response:
     body = ctx.body()
     if body.get("operation") != "QUERY":
-        raise errors.invalid_value("operation", body.get("operation"))  # [I] not modelled
+        raise errors.make(
+            ErrorId.INVALID_VALUE, key="operation", value=body.get("operation")
+        )  # [I] not modelled
     task_id = str(uuid.UUID(int=ctx.app.next_task_number()))
     now = int(ctx.app.cluster.clock.now() * 1_000_000)
     task: dict[str, Any] = {

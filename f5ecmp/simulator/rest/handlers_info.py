@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from .. import errors
+from ..errors import ErrorId
 from .base import Ctx, Response, json_response
 from .render import BASE, nested, single_stats, stats, stats_fields
 
@@ -24,7 +25,7 @@ LICENSE_DATES = {
 
 def require_get(ctx: Ctx, path: str) -> None:
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, path)
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=path)
 
 
 def handle_clock(ctx: Ctx) -> Response:

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import errors, stats
 from ..device import rules_for
+from ..errors import ErrorId
 from ..store import Obj
 from .base import Ctx, Response, json_response
 from .handlers import object_name
@@ -41,7 +42,9 @@ def match(segments: list[str]) -> tuple[str, str | None] | None:
 
 def handle_stats(ctx: Ctx, kind: str, segment: str | None) -> Response:
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, f"/tm/{kind}/stats")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=f"/tm/{kind}/stats"
+        )
     rules = rules_for(kind)
     if segment is None:
         entries = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import commands, errors, tmsh
 from ..device import REGISTRY
+from ..errors import ErrorId
 from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
 from .render import kind_string, single_stats, stats_fields
@@ -96,7 +97,9 @@ AVAILABLE = frozenset(
 
 def handle_login(ctx: Ctx) -> Response:
     if ctx.req.method != "POST":
-        raise errors.method_not_supported(ctx.req.method, "/shared/authn/login")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authn/login"
+        )
     return json_response(ctx.dev.auth.login(ctx.body(), ctx.req.client))
 
 
@@ -105,7 +108,9 @@ def handle_tokens(ctx: Ctx, rest: list[str]) -> Response:
     auth = ctx.dev.auth
     if not rest:
         if ctx.req.method != "GET":
-            raise errors.method_not_supported(ctx.req.method, "/shared/authz/tokens")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authz/tokens"
+            )
         live = [t for t in list(auth.tokens) if _alive(ctx, t)]
         return json_response(
             {
@@ -123,7 +128,9 @@ def handle_tokens(ctx: Ctx, rest: list[str]) -> Response:
         return json_response(auth.set_timeout(value, ctx.body().get("timeout")).item())
     if ctx.req.method == "DELETE":
         return json_response(auth.delete(value).item())
-    raise errors.method_not_supported(ctx.req.method, "/shared/authz/tokens")
+    raise errors.make(
+        ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authz/tokens"
+    )
 
 
 def _alive(ctx: Ctx, value: str) -> bool:
@@ -192,13 +199,15 @@ def handle_mcp_state(ctx: Ctx) -> Response:
 
 def handle_save_config(ctx: Ctx) -> Response:
     if ctx.req.method != "POST":
-        raise errors.method_not_supported(ctx.req.method, "/tm/sys/config")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/sys/config"
+        )
     return json_response(commands.save_config(ctx.dev, ctx.body()))
 
 
 def handle_bash(ctx: Ctx) -> Response:
     if ctx.req.method != "POST":
-        raise errors.method_not_supported(ctx.req.method, "/tm/util/bash")
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/util/bash")
     return json_response(tmsh.bash(ctx.app.cluster, ctx.dev, ctx.body(), ctx.app.started))
 
 
