@@ -96,6 +96,9 @@ class Ctx:
     dev: Device
     req: Request
     view: View
+    # Set by the router (`routing`): the pattern's `{name}` segments and its `{name*}` rest.
+    params: dict[str, str] = field(default_factory=dict)
+    rest: list[str] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
         """The JSON object sent, `{}` when empty; HTML-like content is refused [F]."""

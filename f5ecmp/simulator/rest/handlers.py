@@ -31,6 +31,17 @@ def find_kind(segments: list[str]) -> tuple[Rules, list[str]] | None:
     return None
 
 
+def configuration(ctx: Ctx) -> Response:
+    """Any `/mgmt/tm/<collection>[/<object>[/<sub>[/<item>]]]` of a registered kind; reads
+    are answered from the cluster's `ResponseCache` while nothing has changed."""
+    found = find_kind(ctx.rest)
+    if found is None:
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path=ctx.req.path.removeprefix("/mgmt"))
+    if ctx.req.method == "GET":
+        return ctx.app.responses.answer(ctx, lambda: handle_config(ctx, *found))
+    return handle_config(ctx, *found)
+
+
 def object_name(rules: Rules, segment: str) -> str:
     return names.full_path(segment) if rules.kind.foldered else segment
 

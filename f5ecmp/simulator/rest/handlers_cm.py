@@ -36,8 +36,9 @@ TRUST_DOMAIN = Kind(
 BASE = "https://localhost/mgmt/tm/"
 
 
-def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
+def handle_devices(ctx: Ctx) -> Response:
     """`cm/device`: the self record (writable connectivity) and one record per peer."""
+    rest = ctx.rest
     kind = rules_for("cm/device").kind
     cluster = ctx.app.cluster
     records = cluster.device_records(ctx.dev)
@@ -78,7 +79,8 @@ def trust_domain_obj(ctx: Ctx) -> Obj:
     )
 
 
-def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
+def handle_trust_domain(ctx: Ctx) -> Response:
+    rest = ctx.rest
     if len(rest) > 1 or (rest and names.full_path(rest[0]) != "/Common/Root"):
         raise errors.make(ErrorId.NOT_FOUND, type="trust domain", path=names.full_path(rest[0]))
     if ctx.req.method == "DELETE":
@@ -95,24 +97,16 @@ def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
 
 
 def handle_add_to_trust(ctx: Ctx) -> Response:
-    require_post(ctx, "/tm/cm/add-to-trust")
     return json_response(ctx.app.cluster.trust.add(ctx.dev, ctx.body()))
 
 
 def handle_remove_from_trust(ctx: Ctx) -> Response:
-    require_post(ctx, "/tm/cm/remove-from-trust")
     return json_response(ctx.app.cluster.trust.remove(ctx.dev, ctx.body()))
 
 
 def handle_config_sync(ctx: Ctx) -> Response:
     """`POST /mgmt/tm/cm` (utilCmdArgs) or `POST /mgmt/tm/cm/config-sync` (options)."""
-    require_post(ctx, "/tm/cm")
     return json_response(commands.config_sync(ctx.app.cluster, ctx.dev, ctx.body()))
-
-
-def require_post(ctx: Ctx, path: str) -> None:
-    if ctx.req.method != "POST":
-        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=path)
 
 
 def handle_sync_status(ctx: Ctx) -> Response:
@@ -146,12 +140,17 @@ def handle_failover_status(ctx: Ctx) -> Response:
     )
 
 
-def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
-    """`cm/traffic-group/stats` (all groups) or `cm/traffic-group/<tg>/stats` [F]."""
-    if ctx.req.method != "GET":
-        raise errors.make(
-            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/traffic-group/stats"
-        )
+def handle_all_traffic_group_stats(ctx: Ctx) -> Response:
+    """`cm/traffic-group/stats`: every traffic group on every device [F]."""
+    return traffic_group_stats(ctx, None)
+
+
+def handle_traffic_group_stats(ctx: Ctx) -> Response:
+    """`cm/traffic-group/<tg>/stats`: one traffic group [F]."""
+    return traffic_group_stats(ctx, ctx.params["traffic_group"])
+
+
+def traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
     path = names.full_path(tg) if tg else None
     group = ctx.dev.store.get("cm/traffic-group", path) if path else None
     if path and group is None:
@@ -216,16 +215,14 @@ def tg_entry(
     }
 
 
+def handle_run_failover(ctx: Ctx) -> Response:
+    """`POST sys/failover`: standby, offline or online."""
+    return json_response(commands.failover(ctx.app.cluster, ctx.dev, ctx.body()))
+
+
 def handle_sys_failover(ctx: Ctx) -> Response:
-    """`GET sys/failover` (one line of text) and `POST sys/failover` (standby/offline/online)."""
-    cluster = ctx.app.cluster
-    if ctx.req.method == "POST":
-        return json_response(commands.failover(cluster, ctx.dev, ctx.body()))
-    if ctx.req.method != "GET":
-        raise errors.make(
-            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/sys/failover"
-        )
-    text = failover_line(cluster, ctx.dev, ctx.app.started)
+    """`GET sys/failover`: one line of text."""
+    text = failover_line(ctx.app.cluster, ctx.dev, ctx.app.started)
     return json_response(
         {
             "kind": kind_string("sys/failover", "stats"),

@@ -25,26 +25,29 @@ LINK = "https://localhost/mgmt/shared/iapp"
 TASK_KIND = "shared:iapp:package-management-tasks:iapppackagemanagementtaskstate"  # [I]
 
 
-def handle(ctx: Ctx) -> Response:
+def installed_packages(ctx: Ctx) -> Response:
+    return json_response(
+        {
+            "items": [],
+            "generation": 0,
+            "lastUpdateMicros": 0,
+            "kind": "shared:iapp:global-installed-packages:installedpackagecollectionstate",
+            "selfLink": f"{LINK}/global-installed-packages",
+        }
+    )
+
+
+def get_task(ctx: Ctx) -> Response:
+    task_id = ctx.params["task"]
+    task = ctx.app.package_tasks.get((ctx.dev.name, task_id))
+    if task is not None:
+        return json_response(task)
+    raise errors.make(ErrorId.PACKAGE_TASK_NOT_FOUND, id=task_id)
+
+
+def not_registered(ctx: Ctx) -> Response:
+    """Anything else under `/mgmt/shared/iapp`: restjavad's 404."""
     path = ctx.req.path.rstrip("/")
-    method = ctx.req.method
-    if path == INSTALLED and method == "GET":
-        return json_response(
-            {
-                "items": [],
-                "generation": 0,
-                "lastUpdateMicros": 0,
-                "kind": "shared:iapp:global-installed-packages:installedpackagecollectionstate",
-                "selfLink": f"{LINK}/global-installed-packages",
-            }
-        )
-    if path == TASKS and method == "POST":
-        return create_task(ctx)
-    if path.startswith(f"{TASKS}/") and method == "GET":
-        task = ctx.app.package_tasks.get((ctx.dev.name, path.rsplit("/", 1)[1]))
-        if task is not None:
-            return json_response(task)
-        raise errors.make(ErrorId.PACKAGE_TASK_NOT_FOUND, id=path.rsplit("/", 1)[1])
     raise errors.make(ErrorId.URI_NOT_REGISTERED, path=path.removeprefix("/mgmt"))
 
 

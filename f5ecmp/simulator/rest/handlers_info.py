@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from .. import errors
-from ..errors import ErrorId
 from .base import Ctx, Response, json_response
 from .render import BASE, nested, single_stats, stats, stats_fields
 
@@ -23,20 +21,13 @@ LICENSE_DATES = {
 }
 
 
-def require_get(ctx: Ctx, path: str) -> None:
-    if ctx.req.method != "GET":
-        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=path)
-
-
 def handle_clock(ctx: Ctx) -> Response:
-    require_get(ctx, "/tm/sys/clock")
     now = datetime.datetime.fromtimestamp(ctx.app.cluster.clock.now(), datetime.UTC)
     fields = stats_fields({"fullDate": now.strftime("%Y-%m-%dT%H:%M:%SZ")})
     return json_response(single_stats("sys/clock", ctx.view.link("sys/clock", top=True), fields))
 
 
 def handle_hardware(ctx: Ctx) -> Response:
-    require_get(ctx, "/tm/sys/hardware")
     record = ctx.dev.self_record().props
     base = f"{BASE}sys/hardware"
     platform = {
@@ -63,7 +54,6 @@ def handle_hardware(ctx: Ctx) -> Response:
 
 
 def handle_license(ctx: Ctx) -> Response:
-    require_get(ctx, "/tm/sys/license")
     dev = ctx.dev
     modules = dev.self_record().props["activeModules"]
     base = f"{BASE}sys/license/0/active-modules"

@@ -19,32 +19,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import errors, stats
+from .. import stats
 from ..device import rules_for
-from ..errors import ErrorId
 from ..store import Obj
 from .base import Ctx, Response, json_response
 from .handlers import object_name
 from .render import BASE, kind_string, nested, object_path, stats_fields
+from .routing import Handler, Route
 
 
-def match(segments: list[str]) -> tuple[str, str | None] | None:
-    """`ltm/pool/stats` → ("ltm/pool", None); `ltm/pool/~Common~web/stats` → (…, segment)."""
-    if not segments or segments[-1] != "stats":
-        return None
-    body = segments[:-1]
+def routes() -> list[Route]:
+    """`<kind>/stats` and `<kind>/<object>/stats` of every kind with statistics."""
+    out = []
     for kind in stats.STATS:
-        parts = kind.split("/")
-        if body[: len(parts)] == parts and len(body) in (len(parts), len(parts) + 1):
-            return kind, body[len(parts)] if len(body) > len(parts) else None
-    return None
+        refused = f"/tm/{kind}/stats"
+        out.append(Route("GET", f"mgmt/tm/{kind}/stats", of_kind(kind), refused))
+        out.append(Route("GET", f"mgmt/tm/{kind}/{{name}}/stats", of_object(kind), refused))
+    return out
+
+
+def of_kind(kind: str) -> Handler:
+    def handle(ctx: Ctx) -> Response:
+        return handle_stats(ctx, kind, None)
+
+    return handle
+
+
+def of_object(kind: str) -> Handler:
+    def handle(ctx: Ctx) -> Response:
+        return handle_stats(ctx, kind, ctx.params["name"])
+
+    return handle
 
 
 def handle_stats(ctx: Ctx, kind: str, segment: str | None) -> Response:
-    if ctx.req.method != "GET":
-        raise errors.make(
-            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=f"/tm/{kind}/stats"
-        )
     rules = rules_for(kind)
     if segment is None:
         entries = {

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from .. import commands, errors, tmsh
 from ..device import REGISTRY
-from ..errors import ErrorId
 from ..net import SELF_ALLOW_DEFAULTS
 from .base import Ctx, Response, json_response
 from .render import kind_string, single_stats, stats_fields
+from .routing import Handler
 
 # What `GET /mgmt/tm/sys/` lists, in the order a 15.1.0.1 device lists it
 # (f5-ansible-bigip/load_tmos_version.json). The status and command endpoints (`version`,
@@ -96,41 +96,36 @@ AVAILABLE = frozenset(
 
 
 def handle_login(ctx: Ctx) -> Response:
-    if ctx.req.method != "POST":
-        raise errors.make(
-            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authn/login"
-        )
     return json_response(ctx.dev.auth.login(ctx.body(), ctx.req.client))
 
 
-def handle_tokens(ctx: Ctx, rest: list[str]) -> Response:
-    """`/mgmt/shared/authz/tokens[/<token>]`: list, read, extend (PATCH timeout), delete."""
+def list_tokens(ctx: Ctx) -> Response:
+    """`GET /mgmt/shared/authz/tokens`: the live tokens."""
     auth = ctx.dev.auth
-    if not rest:
-        if ctx.req.method != "GET":
-            raise errors.make(
-                ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authz/tokens"
-            )
-        live = [t for t in list(auth.tokens) if _alive(ctx, t)]
-        return json_response(
-            {
-                "items": [auth.tokens[t].item() for t in live],
-                "generation": len(live),
-                "lastUpdateMicros": 0,
-                "kind": "shared:authz:tokens:authtokencollectionstate",
-                "selfLink": "https://localhost/mgmt/shared/authz/tokens",
-            }
-        )
-    value = rest[0]
-    if ctx.req.method == "GET":
-        return json_response(auth.lookup(value).item())
-    if ctx.req.method == "PATCH":
-        return json_response(auth.set_timeout(value, ctx.body().get("timeout")).item())
-    if ctx.req.method == "DELETE":
-        return json_response(auth.delete(value).item())
-    raise errors.make(
-        ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/shared/authz/tokens"
+    live = [t for t in list(auth.tokens) if _alive(ctx, t)]
+    return json_response(
+        {
+            "items": [auth.tokens[t].item() for t in live],
+            "generation": len(live),
+            "lastUpdateMicros": 0,
+            "kind": "shared:authz:tokens:authtokencollectionstate",
+            "selfLink": "https://localhost/mgmt/shared/authz/tokens",
+        }
     )
+
+
+def get_token(ctx: Ctx) -> Response:
+    return json_response(ctx.dev.auth.lookup(ctx.params["token"]).item())
+
+
+def set_token_timeout(ctx: Ctx) -> Response:
+    """`PATCH /mgmt/shared/authz/tokens/<token>` with `timeout`: extend it."""
+    token = ctx.params["token"]
+    return json_response(ctx.dev.auth.set_timeout(token, ctx.body().get("timeout")).item())
+
+
+def delete_token(ctx: Ctx) -> Response:
+    return json_response(ctx.dev.auth.delete(ctx.params["token"]).item())
 
 
 def _alive(ctx: Ctx, value: str) -> bool:
@@ -144,22 +139,26 @@ def _alive(ctx: Ctx, value: str) -> bool:
 # --- organizing collections and status ------------------------------------------------------
 
 
-def handle_organizing(ctx: Ctx, module: str) -> Response:
+def organizing(module: str) -> Handler:
     """`GET /mgmt/tm/<module>/`: references to what lives below it [F]."""
-    if module == "sys":
-        subs = list(SYS_ITEMS)
-    else:
-        subs = sorted(
-            {p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")}
-            | set(EXTRA_ITEMS.get(module, ()))
+
+    def handle(ctx: Ctx) -> Response:
+        if module == "sys":
+            subs = list(SYS_ITEMS)
+        else:
+            subs = sorted(
+                {p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")}
+                | set(EXTRA_ITEMS.get(module, ()))
+            )
+        return json_response(
+            {
+                "kind": f"tm:{module}:{module}collectionstate",
+                "selfLink": ctx.view.link(module, top=True),
+                "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in subs],
+            }
         )
-    return json_response(
-        {
-            "kind": f"tm:{module}:{module}collectionstate",
-            "selfLink": ctx.view.link(module, top=True),
-            "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in subs],
-        }
-    )
+
+    return handle
 
 
 def handle_version(ctx: Ctx) -> Response:
@@ -198,16 +197,10 @@ def handle_mcp_state(ctx: Ctx) -> Response:
 
 
 def handle_save_config(ctx: Ctx) -> Response:
-    if ctx.req.method != "POST":
-        raise errors.make(
-            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/sys/config"
-        )
     return json_response(commands.save_config(ctx.dev, ctx.body()))
 
 
 def handle_bash(ctx: Ctx) -> Response:
-    if ctx.req.method != "POST":
-        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/util/bash")
     return json_response(tmsh.bash(ctx.app.cluster, ctx.dev, ctx.body(), ctx.app.started))
 
 

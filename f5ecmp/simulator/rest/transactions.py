@@ -101,6 +101,12 @@ def queue(ctx: Ctx, store: Transactions, value: str) -> Response:
     return json_response(render_command(ctx, tx, command))
 
 
+def transactions(ctx: Ctx) -> Response:
+    """`/mgmt/tm/transaction[/<id>[/commands[/<n>]]]`; a commit runs each command through the
+    routing table again."""
+    return handle_transactions(ctx, ctx.app.transactions, ctx.rest, ctx.app.dispatch)
+
+
 def handle_transactions(
     ctx: Ctx, store: Transactions, rest: list[str], dispatch: Dispatch
 ) -> Response:
