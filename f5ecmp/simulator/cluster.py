@@ -21,17 +21,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import errors, names, tmsh
+from . import errors, names
 from .clock import Clock, SystemClock, Ticker, Timeline
-from .cm import BUILTIN_GROUPS, TRUST_GROUP
+from .cm.failover import Failover
+from .cm.models import BUILTIN_GROUPS, TRUST_GROUP
+from .cm.sync import SyncState
+from .cm.trust import Trust
 from .device import Device
 from .factory import Identity
-from .failover import Failover
 from .locking import ClusterLock
 from .objects import Rules
 from .store import Obj
-from .sync import SyncState
-from .trust import Trust
+from .util import models as tmsh
 
 DEFAULT_VERSION = "16.1.3"
 DEFAULT_CREDENTIALS = ("admin", "admin")

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from f5ecmp.simulator import Cluster, Timing, serve, write_endpoints_file  # noqa: E402
-from f5ecmp.simulator import commands as sim_commands  # noqa: E402
+from f5ecmp.simulator.cm import commands as sim_commands  # noqa: E402
 
 SMALL_GETS = (
     "/mgmt/tm/sys/version",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from f5ecmp.simulator import commands
 from f5ecmp.simulator.cluster import Cluster, SimDevice, Timing
+from f5ecmp.simulator.cm import commands
 
 
 def seed_cluster(seed: dict[str, Any], timing: Timing | None = None) -> Cluster:

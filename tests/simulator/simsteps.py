@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from f5ecmp.simulator import commands
 from f5ecmp.simulator.cluster import Cluster, SimDevice
+from f5ecmp.simulator.cm import commands
 from f5ecmp.simulator.device import Device
 
 # The guide's three devices (seed example), their VLANs and addresses.

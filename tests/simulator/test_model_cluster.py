@@ -8,9 +8,10 @@ from collections.abc import Callable
 import pytest
 from simsteps import connectivity, local_network, sync, trust_all
 
-from f5ecmp.simulator import commands, errors
+from f5ecmp.simulator import errors
 from f5ecmp.simulator.clock import FakeClock
 from f5ecmp.simulator.cluster import Cluster
+from f5ecmp.simulator.cm import commands
 from f5ecmp.simulator.device import Device
 
 Status = Callable[[Cluster, Device], str]

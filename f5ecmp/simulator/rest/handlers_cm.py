@@ -3,12 +3,13 @@ traffic-group stats and failover commands (reference §4.5-§4.10)."""
 
 from __future__ import annotations
 
-from .. import commands, errors, names
+from .. import errors, names
+from ..cm import commands
 from ..device import rules_for
 from ..errors import ErrorId
 from ..objects import Kind
 from ..store import Obj
-from ..tmsh import failover_line
+from ..util.models import failover_line
 from .base import Ctx, Response, empty_response, json_response
 from .handlers import filtered, one
 from .paging import counters, paging

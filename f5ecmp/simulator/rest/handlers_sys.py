@@ -4,9 +4,11 @@ device info (reference §3, §4.1)."""
 
 from __future__ import annotations
 
-from .. import commands, errors, tmsh
+from .. import errors
 from ..device import REGISTRY
-from ..net import SELF_ALLOW_DEFAULTS
+from ..net.models import SELF_ALLOW_DEFAULTS
+from ..sys.models import save_config
+from ..util import models as tmsh
 from .base import Ctx, Response, json_response
 from .render import kind_string, single_stats, stats_fields
 from .routing import Handler
@@ -197,7 +199,7 @@ def handle_mcp_state(ctx: Ctx) -> Response:
 
 
 def handle_save_config(ctx: Ctx) -> Response:
-    return json_response(commands.save_config(ctx.dev, ctx.body()))
+    return json_response(save_config(ctx.dev, ctx.body()))
 
 
 def handle_bash(ctx: Ctx) -> Response:

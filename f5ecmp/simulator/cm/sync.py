@@ -23,15 +23,15 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import errors, names
-from .cm import BUILTIN_GROUPS, TRUST_GROUP
-from .device import REGISTRY, Device
-from .errors import ErrorId
-from .store import ConfigStore, Obj
+from .. import errors, names
+from ..device import REGISTRY, Device
+from ..errors import ErrorId
+from ..store import ConfigStore, Obj
+from .models import BUILTIN_GROUPS, TRUST_GROUP
 from .sync_copy import staged_configuration
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 Commit = tuple[float, int, str]  # (time, sequence, originating device)
 

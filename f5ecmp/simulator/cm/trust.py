@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .device import Device
-from .errors import ErrorId
+from .. import errors, names
+from ..device import Device
+from ..errors import ErrorId
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 
 def unquote_password(password: str) -> str:

@@ -20,14 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import errors, names
-from .cm import LOCAL_ONLY, failover_groups
-from .device import Device
-from .errors import ErrorId
-from .store import Obj
+from .. import errors, names
+from ..device import Device
+from ..errors import ErrorId
+from ..store import Obj
+from .models import LOCAL_ONLY, failover_groups
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 
 @dataclass

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .errors import ErrorId
-from .objects import Kind, Rules, int_in_range, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, int_in_range, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 LOCAL_ONLY = "/Common/traffic-group-local-only"
 SELF_ALLOW_DEFAULTS = [

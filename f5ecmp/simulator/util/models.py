@@ -21,12 +21,14 @@ import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from . import commands, errors
-from .device import REGISTRY, Device
-from .errors import ErrorId
+from .. import errors
+from ..cm import commands
+from ..device import REGISTRY, Device
+from ..errors import ErrorId
+from ..sys.models import save_config
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 SAVE_OUTPUT = (
     "Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
@@ -151,7 +153,7 @@ class Shell:
         if verb == "modify" and rest[:3] == ["cm", "trust-domain", "Root"]:
             return self.modify_trust_domain(rest[3:])
         if verb == "save" and rest == ["sys", "config"]:
-            commands.save_config(self.dev, {"command": "save"})
+            save_config(self.dev, {"command": "save"})
             return SAVE_OUTPUT
         if verb == "show" and rest == ["cm", "sync-status"]:
             return self.show_sync_status()

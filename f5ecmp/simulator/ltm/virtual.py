@@ -12,14 +12,14 @@ import datetime
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .errors import ErrorId
-from .net import route_domain_exists
-from .objects import Kind, Rules, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..net.models import route_domain_exists
+from ..objects import Kind, Rules, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 IP_PROTOCOLS = {6: "tcp", 17: "udp", 132: "sctp", 1: "icmp", 0: "any"}
 PROTOCOL_NAMES = frozenset({"tcp", "udp", "sctp", "icmp", "any", "ipv6-icmp", "gre"})

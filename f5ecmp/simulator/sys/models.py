@@ -1,4 +1,5 @@
-"""System settings: NTP, DNS, global settings, provisioning, db keys and partitions.
+"""System settings: NTP, DNS, global settings, provisioning and db keys; saving the
+configuration.
 
 The guide's "Specifying a list of NTP servers" (and the optional DNS servers of "Before you
 begin"). All of it is local to each device and never travels with config sync (§5.1).
@@ -10,13 +11,13 @@ import functools
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .errors import ErrorId
-from .objects import Kind, Rules, int_in_range, table
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, int_in_range, table
 
 if TYPE_CHECKING:
-    from .device import Device
-    from .store import Obj
+    from ..device import Device
+    from ..store import Obj
 
 # The default file-access prefixes of global settings [F].
 FILE_BLACKLIST = " ".join(
@@ -195,19 +196,18 @@ class DbRules(Rules):
         return value
 
 
-class PartitionRules(Rules):
-    """`auth/partition`: Common only; Ansible reads its `defaultRouteDomain` [C]."""
-
-    kind = Kind("auth/partition", "partition", foldered=False)
-    creatable = False
-    deletable = False
-
-
 RULES: tuple[Rules, ...] = (
     NtpRules(),
     DnsRules(),
     GlobalSettingsRules(),
     ProvisionRules(),
     DbRules(),
-    PartitionRules(),
 )
+
+
+def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+    """`POST /mgmt/tm/sys/config {"command":"save"}` [D]."""
+    if body.get("command") != "save":
+        raise errors.make(ErrorId.INVALID_VALUE, key="command", value=body.get("command"))
+    dev.save_config()
+    return {"kind": "tm:sys:config:savestate", **body}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .errors import ErrorId
-from .objects import Kind, Rules, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 TRUST_GROUP = "/Common/device_trust_group"
 BUILTIN_GROUPS = frozenset({TRUST_GROUP, "/Common/gtm"})

@@ -1,19 +1,19 @@
-"""Commands a device runs on request: config sync, failover, save (also through bash).
+"""Commands a device runs on request: config sync and failover (also through bash).
 
-Each takes the request body the way real clients send it (reference §4.9, §4.10, §4.5) and
-returns the echo the device answers with. Their effects happen on the cluster timeline.
+Each takes the request body the way real clients send it (reference §4.9, §4.10) and returns
+the echo the device answers with. Their effects happen on the cluster timeline.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .device import Device
-from .errors import ErrorId
+from .. import errors, names
+from ..device import Device
+from ..errors import ErrorId
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 FULL_LOAD = "force-full-load-push"
 
@@ -96,11 +96,3 @@ def failover(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, A
         dev.forced_offline = action == "offline"
         cluster.schedule(0, cluster.failover_changed, f"{action} {dev.name}")
     return {"kind": "tm:sys:failover:runstate", **body}
-
-
-def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
-    """`POST /mgmt/tm/sys/config {"command":"save"}` [D]."""
-    if body.get("command") != "save":
-        raise errors.make(ErrorId.INVALID_VALUE, key="command", value=body.get("command"))
-    dev.save_config()
-    return {"kind": "tm:sys:config:savestate", **body}

@@ -1,4 +1,4 @@
-"""Users and tokens of one device (reference §3).
+"""Users and tokens of one device (reference §3), and the partitions their roles name.
 
 A token is 26 upper-case alphanumerics, lives `timeout` seconds (1200 by default, at most
 36000) from its start, and is sent back as `X-F5-Auth-Token`. The `token_ttl_s` fault shortens
@@ -14,9 +14,10 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
-from .clock import Clock
-from .errors import ErrorId
+from .. import errors
+from ..clock import Clock
+from ..errors import ErrorId
+from ..objects import Kind, Rules
 
 DEFAULT_TIMEOUT = 1200
 MAX_TIMEOUT = 36000
@@ -134,3 +135,14 @@ class Auth:
         token = self.lookup(value)
         del self.tokens[value]
         return token
+
+
+class PartitionRules(Rules):
+    """`auth/partition`: Common only; Ansible reads its `defaultRouteDomain` [C]."""
+
+    kind = Kind("auth/partition", "partition", foldered=False)
+    creatable = False
+    deletable = False
+
+
+RULES: tuple[Rules, ...] = (PartitionRules(),)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .errors import ErrorId
-from .objects import Kind, Rules, ref_path
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, ref_path
 
 if TYPE_CHECKING:
-    from .device import Device
-    from .store import Obj
+    from ..device import Device
+    from ..store import Obj
 
 TEMPLATE = "sys/application/template"
 SERVICE = "sys/application/service"

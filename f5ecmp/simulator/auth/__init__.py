@@ -1,0 +1,1 @@
+"""Authentication: users, login tokens and partitions."""

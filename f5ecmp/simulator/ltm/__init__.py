@@ -1,0 +1,1 @@
+"""Local traffic: monitors, profiles, nodes, pools, virtual servers and virtual addresses."""

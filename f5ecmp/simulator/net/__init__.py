@@ -1,0 +1,1 @@
+"""Network: interfaces, VLANs, self IPs and route domains."""

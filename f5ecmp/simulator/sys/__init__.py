@@ -1,0 +1,1 @@
+"""System: NTP, DNS, global settings, provisioning, db keys, iApps, saving the configuration."""

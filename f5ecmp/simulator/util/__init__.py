@@ -1,0 +1,1 @@
+"""Utilities: `util/bash` and the small tmsh interpreter behind it."""
