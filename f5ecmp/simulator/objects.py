@@ -1,9 +1,10 @@
 """What every configuration object type has in common: its kind, the input it accepts, and the
 create → validate → store sequence a device runs for POST, PATCH, PUT and DELETE.
 
-Each object type (VLAN, self IP, pool...) is a `Rules` subclass in its own module (`net`,
-`ltm`, `cm`, `sysconf`); this module holds the shared mechanism. A write is validated on a copy
-and only then stored, so a refused request leaves the device unchanged.
+Each object type (VLAN, self IP, pool...) is a `Rules` subclass in its area's model
+(`net.models`, `ltm.models`, `cm.models`, `sys.models`...); this module holds the shared
+mechanism. A write is validated on a copy and only then stored, so a refused request leaves
+the device unchanged.
 """
 
 from __future__ import annotations

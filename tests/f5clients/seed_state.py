@@ -60,7 +60,7 @@ def build_ecmp(cluster: Cluster, seed: dict[str, Any]) -> None:
     with cluster.lock:
         first = devices[0]
         for peer in devices[1:]:
-            cluster.trust.add(
+            cluster.trust.add_to_trust(
                 first,
                 {
                     "command": "run",

@@ -59,7 +59,7 @@ def connectivity(dev: Device, index: int) -> None:
 def trust_all(cluster: Cluster) -> None:
     first, *others = cluster.devices.values()
     for peer in others:
-        cluster.trust.add(
+        cluster.trust.add_to_trust(
             first,
             {
                 "command": "run",

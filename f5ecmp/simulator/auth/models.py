@@ -118,7 +118,7 @@ class Auth:
             self.tokens.pop(value, None)  # two reads may find it expired at once
         raise errors.make(ErrorId.TOKEN_UNKNOWN)
 
-    def set_timeout(self, value: str, timeout: Any) -> Token:
+    def set_token_timeout(self, value: str, timeout: Any) -> Token:
         token = self.lookup(value)
         try:
             seconds = int(timeout)
@@ -131,7 +131,7 @@ class Auth:
         token.last_update = self.clock.now()
         return token
 
-    def delete(self, value: str) -> Token:
+    def delete_token(self, value: str) -> Token:
         token = self.lookup(value)
         del self.tokens[value]
         return token

@@ -30,7 +30,7 @@ class Trust:
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
 
-    def add(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+    def add_to_trust(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
         """`POST /mgmt/tm/cm/add-to-trust`; returns the command echo."""
         address = body.get("device")
         if not isinstance(address, str) or not address:
@@ -78,7 +78,7 @@ class Trust:
     def _merge(self, dev: Device, peer: Device) -> None:
         self.cluster.set_trust_members(dev.trust | peer.trust)
 
-    def remove(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+    def remove_from_trust(self, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
         """`POST /mgmt/tm/cm/remove-from-trust`: this side forgets the peer. Ansible sends the
         peer name as `name`, others `name: Root` plus `deviceName`; both are accepted [C]."""
         name = body.get("deviceName") or body.get("name")

@@ -1,1 +1,3 @@
-"""Local traffic: monitors, profiles, nodes, pools, virtual servers and virtual addresses."""
+"""Local traffic: nodes and pools (`models`), monitors and profiles (`monitors`), virtual
+servers and virtual addresses (`virtual`); their statistics (`responses`) and routes
+(`urls`)."""

@@ -12,16 +12,16 @@ configuration are answered from `ResponseCache` while nothing has changed.
 
 from __future__ import annotations
 
-import base64
 import itertools
 import time
-from typing import Any
 
 from .. import errors
+from ..auth.responses import authenticate
 from ..cluster import Cluster
 from ..device import Device
 from ..errors import ErrorId
 from ..faults import Faults
+from ..sys.models import PackageTasks
 from . import admin
 from .base import Ctx, Request, Response, json_response, view_for
 from .cache import ResponseCache
@@ -44,12 +44,7 @@ class SimApp:
         self.responses = ResponseCache()
         self.started = cluster.clock.now()
         self._operation_ids = itertools.count(10001)
-        self._task_numbers = itertools.count(1)
-        # iApps LX package tasks by (device, task id): see handlers_iapp_lx.
-        self.package_tasks: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def next_task_number(self) -> int:
-        return next(self._task_numbers)
+        self.package_tasks = PackageTasks()
 
     def reset(self) -> None:
         with self.cluster.lock:
@@ -134,22 +129,3 @@ class SimApp:
     def dispatch(self, ctx: Ctx) -> Response:
         """The handler of the request's route (`urls`) answers."""
         return ROUTER.dispatch(ctx)
-
-
-def authenticate(ctx: Ctx) -> None:
-    """A token, else HTTP Basic, else the "no user authentication header" 401 [F]."""
-    headers = ctx.req.headers
-    token = headers.get("x-f5-auth-token")
-    if token:
-        ctx.dev.auth.lookup(token)
-        return
-    header = headers.get("authorization", "")
-    if header.lower().startswith("basic "):
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            raise errors.BasicAuthRequired from None
-        if ctx.dev.auth.check_password(user, password):
-            return
-        raise errors.BasicAuthRequired
-    raise errors.make(ErrorId.NO_CREDENTIALS, uri=ctx.req.path, referer=ctx.req.client)

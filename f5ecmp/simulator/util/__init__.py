@@ -1,1 +1,2 @@
-"""Utilities: `util/bash` and the small tmsh interpreter behind it."""
+"""Utilities: the small bash and tmsh interpreter (`models`) behind `util/bash`
+(`responses`, `urls`)."""

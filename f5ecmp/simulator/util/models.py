@@ -45,7 +45,7 @@ def failover_line(cluster: Cluster, dev: Device, started: float) -> str:
     return f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
 
 
-def bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) -> dict[str, Any]:
+def run_bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) -> dict[str, Any]:
     args = body.get("utilCmdArgs")
     if body.get("command") != "run" or not isinstance(args, str):
         raise errors.make(ErrorId.INVALID_VALUE, key="utilCmdArgs", value=args)
@@ -188,7 +188,7 @@ class Shell:
         items, options = words[3:close], words[close + 1 :]
         if words[1] == "delete":
             for name in items:
-                self.cluster.trust.remove(self.dev, {"name": "Root", "deviceName": name})
+                self.cluster.trust.remove_from_trust(self.dev, {"name": "Root", "deviceName": name})
             return ""
         pairs = dict(zip(options[::2], options[1::2], strict=False))
         if len(items) != 1 or len(options) % 2 or set(pairs) - {"name", "username", "password"}:
@@ -204,7 +204,7 @@ class Shell:
         }
         if "name" in pairs:
             body["deviceName"] = pairs["name"]
-        self.cluster.trust.add(self.dev, body)
+        self.cluster.trust.add_to_trust(self.dev, body)
         return ""
 
     def show_sync_status(self) -> str:

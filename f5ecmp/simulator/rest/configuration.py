@@ -1,4 +1,6 @@
-"""Configuration objects over REST: collections, objects, subcollections and singletons.
+"""Configuration objects over REST, for every area: collections, objects, subcollections and
+singletons of the registry's kinds (`device.REGISTRY`), and the organizing collections above
+them (`GET /mgmt/tm/<module>/`).
 
 `POST` to a collection creates (200 with the object, not 201), `PATCH` merges, `PUT`
 replaces, `DELETE` answers 200 with an empty body (reference §1.8). Query options:
@@ -8,6 +10,7 @@ replaces, `DELETE` answers 200 with an empty body (reference §1.8). Query optio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .. import errors, names
@@ -18,6 +21,7 @@ from ..store import Obj
 from .base import Ctx, Response, empty_response, json_response
 from .paging import counters, paging
 from .render import collection, object_path, render_child, render_object, select
+from .routing import Handler
 
 FILTER = re.compile(r"^\s*partition\s+eq\s+(\S+)\s*$")
 
@@ -40,6 +44,30 @@ def configuration(ctx: Ctx) -> Response:
     if ctx.req.method == "GET":
         return ctx.app.responses.answer(ctx, lambda: handle_config(ctx, *found))
     return handle_config(ctx, *found)
+
+
+def organizing(
+    module: str, *, listed: Iterable[str] | None = None, extra: Iterable[str] = ()
+) -> Handler:
+    """`GET /mgmt/tm/<module>/`: references to what lives below it [F]; `listed` in that
+    order, or the module's collections and `extra` by name."""
+    subs = list(listed) if listed is not None else None
+
+    def handle(ctx: Ctx) -> Response:
+        found = subs
+        if found is None:
+            found = sorted(
+                {p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")} | set(extra)
+            )
+        return json_response(
+            {
+                "kind": f"tm:{module}:{module}collectionstate",
+                "selfLink": ctx.view.link(module, top=True),
+                "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in found],
+            }
+        )
+
+    return handle
 
 
 def object_name(rules: Rules, segment: str) -> str:

@@ -1,27 +1,26 @@
-"""Cluster management over REST: device records, trust, config sync, sync and failover status,
-traffic-group stats and failover commands (reference §4.5-§4.10)."""
+"""What cluster management answers over REST beyond its configuration objects (reference
+§4.5-§4.10): device records, the trust domain and add/remove-from-trust, config sync, sync
+and failover status, traffic-group stats. (`sys/failover` is `sys.responses`'.)"""
 
 from __future__ import annotations
 
 from .. import errors, names
-from ..cm import commands
 from ..device import rules_for
 from ..errors import ErrorId
 from ..objects import Kind
-from ..store import Obj
-from ..util.models import failover_line
-from .base import Ctx, Response, empty_response, json_response
-from .handlers import filtered, one
-from .paging import counters, paging
-from .render import (
+from ..rest.base import Ctx, Response, empty_response, json_response
+from ..rest.configuration import filtered, one
+from ..rest.paging import counters, paging
+from ..rest.render import (
     collection,
     detail_lines,
-    kind_string,
     render_object,
     single_stats,
     stats,
     stats_fields,
 )
+from ..store import Obj
+from . import commands
 
 TRUST_DOMAIN = Kind(
     "cm/trust-domain",
@@ -37,7 +36,7 @@ TRUST_DOMAIN = Kind(
 BASE = "https://localhost/mgmt/tm/"
 
 
-def handle_devices(ctx: Ctx) -> Response:
+def devices(ctx: Ctx) -> Response:
     """`cm/device`: the self record (writable connectivity) and one record per peer."""
     rest = ctx.rest
     kind = rules_for("cm/device").kind
@@ -80,7 +79,7 @@ def trust_domain_obj(ctx: Ctx) -> Obj:
     )
 
 
-def handle_trust_domain(ctx: Ctx) -> Response:
+def trust_domain(ctx: Ctx) -> Response:
     rest = ctx.rest
     if len(rest) > 1 or (rest and names.full_path(rest[0]) != "/Common/Root"):
         raise errors.make(ErrorId.NOT_FOUND, type="trust domain", path=names.full_path(rest[0]))
@@ -97,20 +96,20 @@ def handle_trust_domain(ctx: Ctx) -> Response:
     return json_response(collection(TRUST_DOMAIN.path, ctx.view, [item]))
 
 
-def handle_add_to_trust(ctx: Ctx) -> Response:
-    return json_response(ctx.app.cluster.trust.add(ctx.dev, ctx.body()))
+def add_to_trust(ctx: Ctx) -> Response:
+    return json_response(ctx.app.cluster.trust.add_to_trust(ctx.dev, ctx.body()))
 
 
-def handle_remove_from_trust(ctx: Ctx) -> Response:
-    return json_response(ctx.app.cluster.trust.remove(ctx.dev, ctx.body()))
+def remove_from_trust(ctx: Ctx) -> Response:
+    return json_response(ctx.app.cluster.trust.remove_from_trust(ctx.dev, ctx.body()))
 
 
-def handle_config_sync(ctx: Ctx) -> Response:
+def config_sync(ctx: Ctx) -> Response:
     """`POST /mgmt/tm/cm` (utilCmdArgs) or `POST /mgmt/tm/cm/config-sync` (options)."""
     return json_response(commands.config_sync(ctx.app.cluster, ctx.dev, ctx.body()))
 
 
-def handle_sync_status(ctx: Ctx) -> Response:
+def get_sync_status(ctx: Ctx) -> Response:
     report = ctx.app.cluster.sync.report(ctx.dev)
     entries = {
         "color": {"description": report.color},
@@ -126,7 +125,7 @@ def handle_sync_status(ctx: Ctx) -> Response:
     )
 
 
-def handle_failover_status(ctx: Ctx) -> Response:
+def get_failover_status(ctx: Ctx) -> Response:
     report = ctx.app.cluster.failover.status(ctx.dev)
     entries: dict[str, object] = {"color": {"description": report.color}}
     if report.details:
@@ -141,12 +140,12 @@ def handle_failover_status(ctx: Ctx) -> Response:
     )
 
 
-def handle_all_traffic_group_stats(ctx: Ctx) -> Response:
+def get_traffic_groups_stats(ctx: Ctx) -> Response:
     """`cm/traffic-group/stats`: every traffic group on every device [F]."""
     return traffic_group_stats(ctx, None)
 
 
-def handle_traffic_group_stats(ctx: Ctx) -> Response:
+def get_traffic_group_stats(ctx: Ctx) -> Response:
     """`cm/traffic-group/<tg>/stats`: one traffic group [F]."""
     return traffic_group_stats(ctx, ctx.params["traffic_group"])
 
@@ -214,20 +213,3 @@ def tg_entry(
             ),
         }
     }
-
-
-def handle_run_failover(ctx: Ctx) -> Response:
-    """`POST sys/failover`: standby, offline or online."""
-    return json_response(commands.failover(ctx.app.cluster, ctx.dev, ctx.body()))
-
-
-def handle_sys_failover(ctx: Ctx) -> Response:
-    """`GET sys/failover`: one line of text."""
-    text = failover_line(ctx.app.cluster, ctx.dev, ctx.app.started)
-    return json_response(
-        {
-            "kind": kind_string("sys/failover", "stats"),
-            "selfLink": ctx.view.link("sys/failover", top=True),
-            "apiRawValues": {"apiAnonymous": text},
-        }
-    )
