@@ -3,8 +3,8 @@ groups (+ `devices`) and traffic groups.
 
 The guide's "Specifying config sync, failover, and mirroring addresses", "Creating a
 Sync-Failover device group" and "Creating traffic groups for failover" sections. What happens
-*because* of these objects (replication, config sync, failover) is in `cluster`, `sync` and
-`failover`; this module only decides what a device accepts.
+*because* of these objects is in `replication`, `sync` and `failover`; this module only
+decides what a device accepts.
 """
 
 from __future__ import annotations
