@@ -2,12 +2,11 @@
 replication, config sync and failover, all on a timeline driven by an injectable clock.
 
 Build one from a playbook's devices (anything with `.name`, `.mgmt`, `.port`) or from a count.
-Events run when they fall due: while the cluster is served on the real clock, its `Ticker`
-thread runs them (`start_ticker`); otherwise (a fake clock, the model driven from a test)
-each request first runs whatever is due (`catch_up`). A write runs what it set off with no
-delay before it is answered (`tick`). So the effects of a request become visible to later
-polls only, as on real devices, and to the very next one when the delays are zero; and no
-read pays for a cluster event, however large, while a ticker runs them.
+`Cluster` composes the parts: its devices as their peers see them (`peers.Peers`), its
+timeline (`events.Events`: effects land when the clock says, visible to later polls only),
+and the behaviours, each given only what it needs (`cm.collaborators`): `cm.trust.Trust`,
+`cm.sync.SyncState`, `cm.failover.Failover` and `cm.replication.GroupReplication`. It tells
+them what changed on a device, and keeps the methods tests and the REST layer call.
 
 `lock` (a `ClusterLock`) lets reads of any device run side by side while every change, and
 every event, runs alone.
@@ -21,17 +20,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import errors, names, tmsh
-from .clock import Clock, SystemClock, Ticker, Timeline
-from .cm import BUILTIN_GROUPS, TRUST_GROUP
+from .clock import Clock, SystemClock, Timeline
+from .cm.failover import Failover
+from .cm.models import TRUST_GROUP
+from .cm.replication import GroupReplication
+from .cm.sync import SyncState
+from .cm.trust import Trust
 from .device import Device
+from .events import Events
 from .factory import Identity
-from .failover import Failover
 from .locking import ClusterLock
 from .objects import Rules
+from .peers import Peers
 from .store import Obj
-from .sync import SyncState
-from .trust import Trust
+from .util import models as tmsh
 
 DEFAULT_VERSION = "16.1.3"
 DEFAULT_CREDENTIALS = ("admin", "admin")
@@ -99,17 +101,26 @@ class Cluster:
             raise ValueError("device names must be unique in a cluster")
         self.version = version
         self.clock: Clock = clock or SystemClock()
-        self.timing = timing or Timing()
+        self._timing = timing or Timing()
         self.credentials = credentials
         self.lock = ClusterLock()
-        self.timeline = Timeline()
-        self._ticker: Ticker | None = None
-        self.devices: dict[str, Device] = {}
-        self.down_since: dict[str, float] = {}
-        self.sync = SyncState(self)
-        self.failover = Failover(self)
-        self.trust = Trust(self)
+        self.events = Events(self.clock, self.lock)
+        self.peers = Peers(self.clock.now, self._timing.failover_delay)
+        self._compose()
         self._build()
+
+    @property
+    def timing(self) -> Timing:
+        return self._timing
+
+    @timing.setter
+    def timing(self, timing: Timing) -> None:
+        """New delays, from the next effect on (a test builds at once, then times)."""
+        self._timing = timing
+        self.peers.detection_delay = timing.failover_delay
+        self.trust.delay = timing.trust_delay
+        self.sync.delay = self.replication.delay = timing.sync_delay
+        self.failover.failback_scale = timing.failback_scale
 
     @classmethod
     def from_devices(
@@ -127,6 +138,16 @@ class Cluster:
             for i in range(1, n + 1)
         ]
         return cls(specs, **kwargs)
+
+    def _compose(self) -> None:
+        """The behaviours, each with the narrow part of the cluster it works with."""
+        timing, peers, events = self.timing, self.peers, self.events
+        self.failover = Failover(peers, events, timing.failback_scale)
+        self.sync = SyncState(peers, events, timing.sync_delay, self.failover_changed)
+        self.trust = Trust(peers, events, timing.trust_delay)
+        self.replication = GroupReplication(
+            peers, events, timing.sync_delay, self.sync, self.failover_changed
+        )
 
     def _build(self) -> None:
         users = {self.credentials[0]: self.credentials[1]}
@@ -146,208 +167,97 @@ class Cluster:
         """Every device back to its factory state; faults and timeline cleared."""
         with self.lock:
             self.timeline.clear()
-            self.devices.clear()
-            self.down_since.clear()
-            self.sync = SyncState(self)
-            self.failover = Failover(self)
-            self.trust = Trust(self)
+            self.peers.clear()
+            self._compose()
             self._build()
 
-    # --- lookup -----------------------------------------------------------------------------
+    # --- the devices (see `peers`) ------------------------------------------------------------
+    @property
+    def devices(self) -> dict[str, Device]:
+        return self.peers.devices
+
+    @property
+    def down_since(self) -> dict[str, float]:
+        return self.peers.down_since
+
     def device(self, name: str) -> Device:
-        try:
-            return self.devices[name]
-        except KeyError:
-            raise KeyError(f"no simulated device named {name!r}") from None
+        return self.peers.device(name)
 
     def device_at(self, address: str) -> Device | None:
-        try:
-            wanted = names.parse_ip(address)
-        except errors.SimError:
-            return None
-        return next((d for d in self.devices.values() if d.mgmt == wanted), None)
+        return self.peers.device_at(address)
 
-    # --- time -------------------------------------------------------------------------------
+    def reachable(self, dev: Device) -> bool:
+        return self.peers.reachable(dev)
+
+    def available(self, dev: Device) -> bool:
+        return self.peers.available(dev)
+
+    def connected(self, dev: Device, peer: Device) -> bool:
+        return self.peers.connected(dev, peer)
+
+    # --- time (see `events`) ------------------------------------------------------------------
+    @property
+    def timeline(self) -> Timeline:
+        return self.events.timeline
+
     def schedule(
         self, delay: float, action: Callable[[], None], label: str = "", *, staged: bool = False
     ) -> None:
         """Run `action` after `delay` seconds, alone. A `staged` action runs among readers and
         takes `lock` itself for the moment it changes what they see (a config sync's copy)."""
-        run = action if staged else self._alone(action)
-        self.timeline.schedule(self.clock.now() + max(0.0, delay), run, label)
-
-    def _alone(self, action: Callable[[], None]) -> Callable[[], None]:
-        def run() -> None:
-            with self.lock:
-                action()
-
-        return run
+        self.events.schedule(delay, action, label, staged=staged)
 
     def tick(self) -> None:
         """Run the cluster events that are due (after any run already under way)."""
-        with self.lock.serial():
-            self.timeline.run_due(self.clock.now())
+        self.events.tick()
 
     def catch_up(self) -> None:
         """What a request does before it is answered: `tick` if anything is due, unless the
-        ticker runs events (a read then sees a sync being applied as not yet done)."""
-        if self._ticker is None and self.timeline.is_due(self.clock.now()):
-            self.tick()
+        ticker runs events."""
+        self.events.catch_up()
 
     def start_ticker(self) -> None:
         """On the real clock, start the thread that runs events when they fall due (while
-        the cluster is served); a fake clock is moved by a test, and requests catch up."""
-        if self._ticker is None and isinstance(self.clock, SystemClock):
-            self._ticker = Ticker(self.timeline, self.clock, self.tick).start()
+        the cluster is served)."""
+        self.events.start_ticker()
 
     def stop_ticker(self) -> None:
-        ticker, self._ticker = self._ticker, None
-        if ticker is not None:
-            ticker.stop()
+        self.events.stop_ticker()
 
     def settle(self, max_seconds: float = 600.0) -> None:
         """Let time pass until nothing is pending (or `max_seconds` elapsed). With a `FakeClock`
         this returns at once, having moved the clock."""
-        start = self.clock.now()
-        while True:
-            self.tick()
-            due = self.timeline.next_due()
-            if due is None or due - start > max_seconds:
-                return
-            self.clock.sleep(max(0.0, due - self.clock.now()))
+        self.events.settle(max_seconds)
 
-    # --- availability -----------------------------------------------------------------------
-    def reachable(self, dev: Device) -> bool:
-        """Answers its peers: up, or down for less than the detection time."""
-        if dev.up:
-            return True
-        since = self.down_since.get(dev.name, 0.0)
-        return self.clock.now() < since + self.timing.failover_delay
-
-    def available(self, dev: Device) -> bool:
-        return self.reachable(dev) and not dev.forced_offline
-
-    def connected(self, dev: Device, peer: Device) -> bool:
-        """Config-sync connectivity: both reachable, both with a config-sync address."""
-        return (
-            self.reachable(dev)
-            and self.reachable(peer)
-            and dev.self_record().props.get("configsyncIp", "none") != "none"
-            and peer.self_record().props.get("configsyncIp", "none") != "none"
-        )
-
+    # --- what the behaviours are told ---------------------------------------------------------
     def set_down(self, name: str, down: bool = True) -> None:
         """Take a device down (it stops answering) or bring it back."""
         with self.lock:
             dev = self.device(name)
             if dev.up == (not down):
                 return
-            dev.up = not down
+            self.peers.set_up(dev, not down)
             if down:
-                self.down_since[name] = self.clock.now()
                 self.schedule(
                     self.timing.failover_delay, self.failover_changed, f"{name} detected down"
                 )
             else:
-                self.down_since.pop(name, None)
-                self._catch_up_groups(dev)
+                self.replication.catch_up(dev)
                 self.failover_changed()
-
-    def _replicator(self, origin: Device, path: str) -> Callable[[], None]:
-        return lambda: self.replicate_group(origin, path)
-
-    def _catch_up_groups(self, dev: Device) -> None:
-        """A device back from down receives, over the trust, the device-group definitions it
-        missed (device_trust_group keeps them in step on every trusted device) [D]."""
-        for name in sorted(dev.trust - {dev.name}):
-            peer = self.device(name)
-            if not self.reachable(peer):
-                continue
-            for group in peer.store.items("cm/device-group"):
-                if group.full_path in BUILTIN_GROUPS:
-                    continue
-                self.schedule(
-                    self.timing.sync_delay,
-                    self._replicator(peer, group.full_path),
-                    f"replicate {group.full_path} to {dev.name} after it came back",
-                )
-            return
 
     def failover_changed(self) -> None:
         self.failover.recompute()
 
-    # --- reactions to configuration changes ---------------------------------------------------
     def _on_change(self, dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> None:
         kind = rules.kind.path
         if kind == "cm/device-group" and obj.full_path != TRUST_GROUP:
-            self.schedule(
-                self.timing.sync_delay,
-                lambda: self.replicate_group(dev, obj.full_path),
-                f"replicate {obj.full_path}",
-            )
+            self.replication.group_changed(dev, obj.full_path)
         # A synced object turned local (a floating self IP moved to traffic-group-local-only)
         # is a change of the synced configuration too: Changes Pending (issue 9, item 10).
         if rules.is_synced(obj) or (old is not None and rules.is_synced(old)):
             self.sync.record_change(dev)
         if kind in ("cm/traffic-group", "cm/device-group"):
             self.schedule(0, self.failover_changed, f"failover after {kind} change")
-
-    def replicate_group(self, origin: Device, path: str) -> None:
-        """Device-group definitions travel with the trust domain's own group
-        (`device_trust_group`) to every trusted device, members or not: a group created on
-        one device is readable on the others before they join it (f5-sdk's DeviceGroup.create
-        reads it there) [C]. A device takes part in the group's config sync once a member."""
-        group = origin.store.get("cm/device-group", path)
-        members = (
-            set()
-            if group is None
-            else {names.base_name(m) for m in group.children.get("devices", {})}
-        )
-        for name in sorted(origin.trust):
-            peer = self.device(name)
-            if not self.reachable(peer):
-                continue
-            if group is not None:
-                if peer is not origin:
-                    peer.store.put(copy.deepcopy(group))
-                if name in members and (name, path) not in self.sync.views:
-                    self.sync.group_joined(peer, path)
-                elif name not in members:
-                    self.sync.views.pop((name, path), None)
-            elif peer is not origin and peer.store.get("cm/device-group", path) is not None:
-                peer.store.remove("cm/device-group", path)
-                self.sync.views.pop((name, path), None)
-        self.failover_changed()
-
-    def share_group_definitions(self, members: set[str]) -> None:
-        """A device joining a trust domain receives the device groups its peers define."""
-        for name in sorted(members):
-            for group in self.device(name).store.items("cm/device-group"):
-                if group.full_path in BUILTIN_GROUPS:
-                    continue
-                for other in sorted(members - {name}):
-                    peer = self.device(other)
-                    if peer.store.get("cm/device-group", group.full_path) is None:
-                        peer.store.put(copy.deepcopy(group))
-
-    def set_trust_members(self, members: set[str]) -> None:
-        """Every device of a trust domain lists all of them (trust, device_trust_group)."""
-        for name in members:
-            dev = self.device(name)
-            dev.trust = set(members)
-            self.refresh_trust_group(dev)
-        self.share_group_definitions(members)
-
-    def refresh_trust_group(self, dev: Device) -> None:
-        group = dev.store.get("cm/device-group", TRUST_GROUP)
-        if group is None:
-            return
-        group = copy.deepcopy(group)
-        group.children["devices"] = {
-            f"/Common/{m}": Obj("cm/device-group/devices", f"/Common/{m}", {})
-            for m in sorted(dev.trust)
-        }
-        dev.store.put(group)
 
     # --- the cm/device list -----------------------------------------------------------------
     def device_records(self, dev: Device) -> list[Obj]:

@@ -12,22 +12,30 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import cm, errors, iapp, ltm, net, objects, readonly, sysconf, virtual
-from .auth import Auth
+from . import errors, objects, readonly
+from .auth import models as auth
+from .auth.models import Auth
 from .clock import Clock
+from .cm import models as cm
+from .errors import ErrorId
 from .factory import Identity, fresh_store
+from .ltm import models as ltm
+from .ltm.monitors import PROFILE_TYPES
 from .names import IPAddress
+from .net import models as net
 from .objects import Rules
 from .store import Obj
+from .sys import iapp
+from .sys import models as system
 
 REGISTRY: dict[str, Rules] = {
     r.kind.path: r
     for r in (
         *net.RULES,
         *ltm.RULES,
-        *virtual.RULES,
         *cm.RULES,
-        *sysconf.RULES,
+        *system.RULES,
+        *auth.RULES,
         *readonly.RULES,
         *iapp.RULES,
     )
@@ -96,7 +104,7 @@ class Device:
 
     def profile_kind(self, full_path: str) -> str | None:
         """The `ltm/profile/<type>` collection holding a profile, if any."""
-        for kind in ltm.PROFILE_TYPES:
+        for kind in PROFILE_TYPES:
             if self.store.get(f"ltm/profile/{kind}", full_path) is not None:
                 return f"ltm/profile/{kind}"
         return None
@@ -116,7 +124,7 @@ class Device:
     def create(self, kind: str, body: dict[str, Any]) -> Obj:
         rules = rules_for(kind)
         if not rules.creatable:
-            raise errors.method_not_supported("POST", f"/tm/{kind}")
+            raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method="POST", path=f"/tm/{kind}")
         return objects.create_object(self, rules, body)
 
     def modify(
@@ -145,7 +153,7 @@ class Device:
     def run_tmsh(self, command: str) -> str:
         """Run one tmsh command on this device; a refusal raises its `SimError`."""
         if self.tmsh is None:
-            raise errors.tmsh_unavailable()
+            raise errors.make(ErrorId.TMSH_UNAVAILABLE)
         return self.tmsh(command)
 
     # --- change reporting -------------------------------------------------------------------

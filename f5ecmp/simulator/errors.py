@@ -1,13 +1,23 @@
-"""Every refusal a simulated BIG-IP answers with, in one place.
+"""Every refusal a simulated BIG-IP answers with, in one place: a catalogue of identifiers.
 
-Message ids and texts come from ``reference/icontrol-rest.md`` §2. Each builder says where its
-text was seen: [F] a captured response, [D] F5 documentation or an issue quoting a device,
-[C] what a well-used client matches on, [I] inferred (no public capture; kept here so it can be
-corrected in one place when a real device shows otherwise).
+Each `ErrorId` is one row: HTTP status, `apiError`, the body's shape, the message template
+(ids and texts from ``reference/icontrol-rest.md`` §2) and where the text was seen: [F] a
+captured response, [D] F5 documentation or an issue quoting a device, [C] what a well-used
+client matches on, [I] inferred (no public capture; kept here so it can be corrected in one
+place when a real device shows otherwise), [S] the simulator's own answer, not a device's.
+A few rows are not refusals but the error text a shell prints inside `commandResult`
+(`Body.TEXT`).
+
+`make(ErrorId.NOT_FOUND, type="VLAN", path="/Common/v")` builds the exception to raise;
+`text(...)` the printed text of a `Body.TEXT` row.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 # `apiError` values seen in mcpd / REST-framework error bodies [F].
@@ -94,419 +104,215 @@ class BasicAuthRequired(Exception):
     )
 
 
-# --- not found / duplicates -------------------------------------------------------------------
-
-
-def not_found(type_name: str, full_path: str, status: int = 404) -> SimError:
-    """01020036:3 — GET/PATCH/DELETE of a missing object (404), or a reference to one [F][D]."""
-    return SimError(status, f"01020036:3: The requested {type_name} ({full_path}) was not found.")
-
-
-def already_exists(type_name: str, full_path: str, partition: str = "Common") -> SimError:
-    """01020066:3 — POST of an object that already exists [D][C]."""
-    return SimError(
-        409,
-        f"01020066:3: The requested {type_name} ({full_path}) already exists in partition "
-        f"{partition}.",
-    )
-
-
-def folder_not_found(folder: str) -> SimError:
-    """A partition/folder that does not exist [F]."""
-    return SimError(400, f"The requested folder ({folder}) was not found.", API_FRAMEWORK)
-
-
-def uri_not_registered(path: str) -> FrameworkError:
-    """An unknown URI: restjavad's 404, path without the /mgmt prefix [F]."""
-    return FrameworkError(404, f"Public URI path not registered: {path}")
-
-
-def method_not_supported(method: str, path: str) -> FrameworkError:
-    """[I] A method the endpoint does not implement (e.g. DELETE on a singleton)."""
-    return FrameworkError(400, f"Method {method} is not supported on {path}")
-
-
-# --- request-shape errors ---------------------------------------------------------------------
-
-
-def empty_patch() -> SimError:
-    """PATCH with an empty body [F]."""
-    return SimError(400, "one or more properties must be specified", API_FRAMEWORK)
-
-
-def html_content() -> SimError:
-    """HTML-like text in a URL or body [F]."""
-    return SimError(400, "HTML Tag-like Content in the Request URL/Body", API_FRAMEWORK)
-
-
-def invalid_json() -> SimError:
-    """[I] A body that is not a JSON object."""
-    return SimError(400, "Unable to parse the request body as JSON", API_FRAMEWORK)
-
-
-def unexpected_property(path: str, key: str, value: Any) -> SimError:
-    """[I] A property the object type does not have; the framework names the pair it rejects."""
-    return SimError(
-        400,
-        f'Found unexpected json pair at configuration item {path}: "{key}": {value!r}.',
-        API_FRAMEWORK,
-    )
-
-
-def invalid_value(key: str, value: Any) -> SimError:
-    """[I] A value of the wrong type or outside the property's enumeration."""
-    return SimError(400, f'invalid property value "{key}":{value!r}', API_FRAMEWORK)
-
-
-def invalid_address(value: str) -> SimError:
-    """An unparsable address, as the framework words it (seen on a self IP create) [D]."""
-    return SimError(400, f'"{value}" invalid address', API_FRAMEWORK)
-
-
-def out_of_range(key: str, value: Any, low: int, high: int) -> SimError:
-    """[I] A number outside its range (VLAN tag 1-4094, MTU 576-9198, port 0-65535...)."""
-    return SimError(
-        400, f"invalid {key} value {value}: must be between {low} and {high}", API_FRAMEWORK
-    )
-
-
-def missing_property(type_name: str, key: str) -> SimError:
-    """[I] A create without a property the object cannot exist without."""
-    return SimError(400, f"01070734:3: Configuration error: {type_name} requires a {key}.")
-
-
-def immutable_property(type_name: str, full_path: str, key: str) -> SimError:
-    """[I] PATCH/PUT changing a property that can only be set at creation (self IP address,
-    virtual-address address/mask, node address, FQDN auto-populate). Clients delete and
-    re-create instead; the exact id is not captured."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: The {key} of {type_name} ({full_path}) cannot be "
-        "modified.",
-    )
-
-
-# --- references and in-use checks -------------------------------------------------------------
-
-
-def traffic_group_missing(full_path: str) -> SimError:
-    """01070734:3 — a reference to a traffic group that does not exist [D]."""
-    return SimError(
-        400, f"01070734:3: Configuration error: Traffic group ({full_path}) does not exist."
-    )
-
-
-def reference_missing(type_name: str, full_path: str) -> SimError:
-    """[I] A reference to a missing VLAN, pool, monitor, profile or device. The reference's best
-    guess: the same 01020036 text as a missing object, with status 400."""
-    return not_found(type_name, full_path, status=400)
-
-
-def node_in_use(node: str, pool: str) -> SimError:
-    """01070110:3 — deleting a node still used by a pool member [D]."""
-    return SimError(
-        400, f"01070110:3: Node address '{node}' is referenced by a member of pool '{pool}'."
-    )
-
-
-def in_use(type_name: str, full_path: str, user_type: str, user_path: str) -> SimError:
-    """01070265:3 — deleting an object still referenced. Seen for a VLAN used by a self IP [D];
-    the same template is used for the other pairs [I]."""
-    return SimError(
-        400,
-        f"01070265:3: The {type_name} ({full_path}) cannot be deleted because it is in use by "
-        f"a {user_type} ({user_path}).",
-    )
-
-
-def config_sync_address_in_use(address: str) -> SimError:
-    """01071412:3 — deleting the self IP used as the config-sync address [D]."""
-    return SimError(
-        400,
-        f"01071412:3: Cannot delete IP ({address}) because it is used by the system config-sync "
-        "setting",
-    )
-
-
-def monitor_defaults_from_itself(full_path: str) -> SimError:
-    """01070734:3 — a monitor whose defaultsFrom is itself [D]."""
-    return SimError(
-        400,
-        f'01070734:3: Configuration error: A monitor may not default from itself "{full_path}"',
-    )
-
-
-# --- self IPs and virtual addresses [I] -------------------------------------------------------
-
-
-def self_ip_address_in_use(address: str, other: str) -> SimError:
-    """[I] A self IP whose address another self IP already has."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: The IP address {address} is already in use by "
-        f"self IP ({other}).",
-    )
-
-
-def floating_self_outside_subnet(full_path: str, address: str, vlan: str) -> SimError:
-    """[I] A floating self IP with no static self IP of the same subnet on its VLAN (DO creates
-    static selfs before floating ones because of this dependency)."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Floating self IP ({full_path}) address {address} is "
-        f"not in the subnet of any non-floating self IP on VLAN ({vlan}).",
-    )
-
-
-def arp_and_spanning(full_path: str) -> SimError:
-    """[I] A virtual address with ARP and spanning both enabled."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Virtual address ({full_path}) cannot have both ARP "
-        "and spanning enabled.",
-    )
-
-
-def not_a_self_ip(key: str, address: str) -> SimError:
-    """[I] A device connectivity address (config sync, failover unicast, mirroring) that is not a
-    self IP of this device."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: The {key} address ({address}) is not a self IP "
-        "address on this device.",
-    )
-
-
-def peer_device_connectivity(name: str) -> SimError:
-    """[I] Device connectivity is set on the device itself, not on a peer's record."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: The connectivity of device (/Common/{name}) can "
-        "only be set on that device.",
-    )
-
-
-# --- trust, device groups, config sync --------------------------------------------------------
-
-
-def own_address_in_trust(address: str) -> SimError:
-    """add-to-trust with an address of the local device; clients match the sentence [D]."""
-    return SimError(
-        400,
-        f"01071029:3: Could not add device {address} to the trust domain. The specified IP "
-        "address is an address on this device.",
-    )
-
-
-def trust_peer_unreachable(address: str) -> SimError:
-    """[I] add-to-trust to an address where no BIG-IP answers."""
-    return SimError(
-        400,
-        f"01071029:3: Could not add device {address} to the trust domain. Could not retrieve "
-        "device information: connection refused.",
-    )
-
-
-def trust_authentication_failed(address: str) -> SimError:
-    """[I] add-to-trust with credentials the peer refuses."""
-    return SimError(
-        400,
-        f"01071029:3: Could not add device {address} to the trust domain. Could not retrieve "
-        "device information: authentication failed.",
-    )
-
-
-def trust_device_name_mismatch(address: str, given: str, actual: str) -> SimError:
-    """[I] add-to-trust whose deviceName is not the peer's CM device name."""
-    return SimError(
-        400,
-        f"01071029:3: Could not add device {address} to the trust domain. The device name "
-        f"({given}) does not match the name of the device at that address ({actual}).",
-    )
-
-
-def device_not_in_trust(device: str) -> SimError:
-    """[I] A device-group member or HA-order entry that is not in the local trust domain."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Device ({device}) is not a member of the local trust "
-        "domain.",
-    )
-
-
-def device_in_other_failover_group(device: str, group: str) -> SimError:
-    """[I] A device can be a member of one sync-failover group only (guide, "Creating a
-    Sync-Failover device group", step 5)."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Device ({device}) is already a member of the "
-        f"sync-failover device group ({group}).",
-    )
-
-
-def builtin_device_group(name: str) -> SimError:
-    """[I] device_trust_group and gtm are maintained by the system."""
-    return SimError(
-        400, f"01070734:3: Configuration error: Device group (/Common/{name}) is read-only."
-    )
-
-
-def builtin_traffic_group(full_path: str) -> SimError:
-    """[I] DELETE of traffic-group-1 or traffic-group-local-only: mcpd refuses to remove a
-    default traffic group (a validation error, not a missing method)."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: The default traffic group ({full_path}) cannot be "
-        "deleted.",
-    )
-
-
-def ha_order_device_not_member(device: str, tg: str) -> SimError:
-    """[I] The guide: "You can put only members of the device group on the ordered list"."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Device ({device}) in the HA order of traffic group "
-        f"({tg}) is not a member of a sync-failover device group with this device.",
-    )
-
-
-def auto_failback_without_ha_order(tg: str) -> SimError:
-    """[I] autoFailbackEnabled needs a non-empty haOrder [C]."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Traffic group ({tg}) cannot enable auto failback "
-        "without an HA order.",
-    )
-
-
-def device_group_not_found_for_sync(name: str) -> SimError:
-    """01070734:3 — config-sync to a group that does not exist [F]."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Device group ({name}) not found in device group sync",
-    )
-
-
-def pull_before_push(name: str) -> SimError:
-    """``config-sync from-group`` before any push to that group; clients match the phrase [C]."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: Config sync from device group ({name}) is not "
-        "allowed until a push has been done first",
-    )
-
-
-def sync_command_invalid(args: str) -> SimError:
-    """[I] A ``utilCmdArgs`` the simulator does not recognise as a config-sync command."""
-    return SimError(400, f"Invalid command arguments: {args}", API_FRAMEWORK)
-
-
-def tmsh_syntax_error(word: str) -> str:
-    """[I] tmsh's answer to a command or component it does not know, in `commandResult`
-    (bigip_command reports it as the command's output)."""
-    return f'Syntax Error: "{word}" unexpected argument\n'
-
-
-def tmsh_failed(output: str) -> SimError:
-    """[I] A tmsh command of an iApp implementation that tmsh refused: the service create fails
-    with tmsh's own text."""
-    return SimError(400, f"01070734:3: Configuration error: {output.strip()}")
-
-
-def tmsh_unavailable() -> SimError:
-    """Not a device answer: a device built outside a cluster has no tmsh interpreter."""
-    return SimError(500, "f5ecmp simulator: no tmsh interpreter for this device", API_FRAMEWORK)
-
-
-def bash_command_not_found(command: str) -> str:
-    """[I] bash's answer (in `commandResult`) to a program the simulated device does not run."""
-    return f"/bin/bash: {command}: command not found\n"
-
-
-def bash_eof() -> str:
-    """[I] bash's answer to unbalanced quotes."""
-    return "/bin/bash: -c: line 0: unexpected EOF while looking for matching quote\n"
-
-
-def failover_not_active(tg: str) -> SimError:
-    """[I] ``run sys failover standby traffic-group X`` on a device not active for X."""
-    return SimError(
-        400,
-        f"01070734:3: Configuration error: This device is not active for traffic group ({tg}).",
-    )
-
-
-# --- availability, transactions ---------------------------------------------------------------
-
-
-def simulator_fault(exc: Exception) -> SimError:
-    """Not a device answer: the simulator itself failed on this request (a bug to report)."""
-    return SimError(
-        500, f"f5ecmp simulator internal error: {type(exc).__name__}: {exc}", API_FRAMEWORK
-    )
-
-
-def mcpd_lost() -> SimError:
-    """mcpd restarting or unreachable, 500 [F]."""
-    return SimError(500, "The connection to mcpd has been lost, try again.", API_MCPD_LOST)
-
-
-def restjavad_unavailable(path: str) -> FrameworkError:
-    """restjavad restarting: the busy answer clients retry on [F]."""
-    return FrameworkError(
-        503,
-        f"URI path {path} not registered.  Please verify URI is supported and wait for "
-        "/available suffix to be responsive.",
-    )
-
-
-def transaction_failed(inner: SimError) -> SimError:
-    """A transaction whose commit failed: nothing applied, 400, apiError 2 [C][D]."""
-    return SimError(400, f"transaction failed:{inner.message}", API_TRANSACTION)
-
-
-def transaction_not_found(trans_id: str) -> SimError:
-    """[I] An unknown or expired transaction id."""
-    return SimError(404, f"Transaction {trans_id} not found.", API_FRAMEWORK)
-
-
-def package_task_not_found(task_id: str) -> FrameworkError:
-    """[I] An unknown iApps LX package-management task id."""
-    return FrameworkError(404, f"Task {task_id} not found")
-
-
-def transaction_bad_state(state: Any) -> SimError:
-    """[I] A transaction PATCH that asks for anything but VALIDATING."""
-    return SimError(400, f"invalid transaction state requested: {state!r}", API_FRAMEWORK)
-
-
-# --- authentication (§2.3) --------------------------------------------------------------------
-
-
-def login_failed(original_body: str) -> AuthError:
-    """Bad user/password on /mgmt/shared/authn/login; the echo drops the password [D]."""
-    return AuthError("Authentication failed.", original_body=original_body)
-
-
-def no_credentials(uri: str, referer: str) -> AuthError:
-    """No Authorization header and no token [F]."""
-    return AuthError(
-        "Authorization failed: no user authentication header or token detected. "
-        f"Uri:http://localhost:8100{uri} Referrer:{referer} Sender:{referer}"
-    )
-
-
-def token_unknown() -> AuthError:
-    """An unknown, expired or deleted X-F5-Auth-Token [D]."""
-    return AuthError(
-        "X-F5-Auth-Token does not exist.",
-        error_stack=[
-            "java.lang.SecurityException: X-F5-Auth-Token does not exist.",
-            "at com.f5.rest.workers.authz.AuthzHelper.validateToken(AuthzHelper.java:262)",
-        ],
-    )
-
-
-def token_timeout_too_large(value: Any) -> SimError:
-    """[I] 36000 s is the ceiling clients use for a token's timeout."""
-    return SimError(400, f"invalid token timeout {value!r}: the maximum is 36000", API_FRAMEWORK)
+class Body(enum.Enum):
+    """Which exception (and so which JSON body) a row builds."""
+
+    MCPD = "mcpd"  # `SimError`: code, message, errorStack, apiError
+    FRAMEWORK = "framework"  # `FrameworkError` (restjavad): referer, restOperationId, kind
+    AUTH = "auth"  # `AuthError`: a framework 401
+    TEXT = "text"  # not raised: printed by tmsh or bash in `commandResult`
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the catalogue (see the module)."""
+
+    status: int
+    api_error: int | None
+    evidence: str
+    template: str
+    body: Body = Body.MCPD
+    defaults: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    error_stack: tuple[str, ...] | None = None
+
+
+_MCPD_CONFIG = "01070734:3: Configuration error: "
+_TRUST_ADD = "01071029:3: Could not add device {address} to the trust domain. "
+_TOKEN_STACK = (
+    "java.lang.SecurityException: X-F5-Auth-Token does not exist.",
+    "at com.f5.rest.workers.authz.AuthzHelper.validateToken(AuthzHelper.java:262)",
+)
+
+
+def _row(
+    status: int, api_error: int | None, evidence: str, template: str, body: Body = Body.MCPD
+) -> Entry:
+    return Entry(status, api_error, evidence, template, body)
+
+
+def _framework(status: int, evidence: str, template: str) -> Entry:
+    """A restjavad error (`FrameworkError`'s body)."""
+    return Entry(status, API_FRAMEWORK, evidence, template, Body.FRAMEWORK)
+
+
+def _text(evidence: str, template: str) -> Entry:
+    """What a shell prints in `commandResult` of a 200 answer."""
+    return Entry(200, None, evidence, template, Body.TEXT)
+
+
+@enum.unique
+class ErrorId(enum.Enum):
+    """The catalogue. Each row says when it is answered; its fields are the template's."""
+
+    _value_: Entry
+
+    # One row per line, so that a message can be found with grep.
+    # fmt: off
+    # --- missing objects, duplicates, unknown URIs and methods --------------------------------
+    # GET/PATCH/DELETE of a missing object.
+    NOT_FOUND = _row(404, API_MCPD, "[F][D]", "01020036:3: The requested {type} ({path}) was not found.")
+    # A reference to a missing VLAN, pool, monitor, profile or device: the best guess is the
+    # missing object's text with status 400.
+    REFERENCE_MISSING = _row(400, API_MCPD, "[I]", "01020036:3: The requested {type} ({path}) was not found.")
+    # POST of an object that already exists.
+    ALREADY_EXISTS = Entry(409, API_MCPD, "[D][C]", "01020066:3: The requested {type} ({path}) already exists in partition {partition}.", defaults=MappingProxyType({"partition": "Common"}))
+    # A partition/folder that does not exist.
+    FOLDER_NOT_FOUND = _row(400, API_FRAMEWORK, "[F]", "The requested folder ({folder}) was not found.")
+    # An unknown URI: restjavad's 404, the path without the /mgmt prefix.
+    URI_NOT_REGISTERED = _framework(404, "[F]", "Public URI path not registered: {path}")
+    # A method the endpoint does not implement (e.g. DELETE on a singleton).
+    METHOD_NOT_SUPPORTED = _framework(400, "[I]", "Method {method} is not supported on {path}")
+
+    # --- request shape ------------------------------------------------------------------------
+    EMPTY_PATCH = _row(400, API_FRAMEWORK, "[F]", "one or more properties must be specified")
+    # HTML-like text in a URL or body.
+    HTML_CONTENT = _row(400, API_FRAMEWORK, "[F]", "HTML Tag-like Content in the Request URL/Body")
+    # A body that is not a JSON object.
+    INVALID_JSON = _row(400, API_FRAMEWORK, "[I]", "Unable to parse the request body as JSON")
+    # A property the object type does not have; the framework names the pair it rejects.
+    UNEXPECTED_PROPERTY = _row(400, API_FRAMEWORK, "[I]", 'Found unexpected json pair at configuration item {path}: "{key}": {value!r}.')
+    # A value of the wrong type or outside the property's enumeration.
+    INVALID_VALUE = _row(400, API_FRAMEWORK, "[I]", 'invalid property value "{key}":{value!r}')
+    # An unparsable address, as the framework words it (seen on a self IP create).
+    INVALID_ADDRESS = _row(400, API_FRAMEWORK, "[D]", '"{value}" invalid address')
+    # A number outside its range (VLAN tag 1-4094, MTU 576-9198, port 0-65535...).
+    OUT_OF_RANGE = _row(400, API_FRAMEWORK, "[I]", "invalid {key} value {value}: must be between {low} and {high}")
+    # A create without a property the object cannot exist without.
+    MISSING_PROPERTY = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "{type} requires a {key}.")
+    # PATCH/PUT changing a property set at creation only (self IP address, virtual-address
+    # address/mask, node address, FQDN auto-populate); clients delete and re-create instead.
+    IMMUTABLE_PROPERTY = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "The {key} of {type} ({path}) cannot be modified.")
+
+    # --- references and in-use checks ---------------------------------------------------------
+    TRAFFIC_GROUP_MISSING = _row(400, API_MCPD, "[D]", _MCPD_CONFIG + "Traffic group ({path}) does not exist.")
+    # Deleting a node still used by a pool member.
+    NODE_IN_USE = _row(400, API_MCPD, "[D]", "01070110:3: Node address '{node}' is referenced by a member of pool '{pool}'.")
+    # Deleting an object still referenced: seen for a VLAN used by a self IP [D]; the same
+    # template is used for the other pairs [I].
+    IN_USE = _row(400, API_MCPD, "[D][I]", "01070265:3: The {type} ({path}) cannot be deleted because it is in use by a {user_type} ({user_path}).")
+    # Deleting the self IP used as the config-sync address.
+    CONFIG_SYNC_ADDRESS_IN_USE = _row(400, API_MCPD, "[D]", "01071412:3: Cannot delete IP ({address}) because it is used by the system config-sync setting")
+    MONITOR_DEFAULTS_FROM_ITSELF = _row(400, API_MCPD, "[D]", _MCPD_CONFIG + 'A monitor may not default from itself "{path}"')
+
+    # --- self IPs, virtual addresses, device connectivity -------------------------------------
+    SELF_IP_ADDRESS_IN_USE = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "The IP address {address} is already in use by self IP ({other}).")
+    # A floating self IP with no static self IP of the same subnet on its VLAN (DO creates
+    # static selfs before floating ones because of this dependency).
+    FLOATING_SELF_OUTSIDE_SUBNET = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Floating self IP ({path}) address {address} is not in the subnet of any non-floating self IP on VLAN ({vlan}).")
+    ARP_AND_SPANNING = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Virtual address ({path}) cannot have both ARP and spanning enabled.")
+    # A connectivity address (config sync, failover unicast, mirroring) not a self IP here.
+    NOT_A_SELF_IP = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "The {key} address ({address}) is not a self IP address on this device.")
+    # Device connectivity is set on the device itself, not on a peer's record.
+    PEER_DEVICE_CONNECTIVITY = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "The connectivity of device (/Common/{name}) can only be set on that device.")
+
+    # --- trust, device groups, traffic groups, config sync, failover --------------------------
+    # add-to-trust with an address of the local device; clients match the sentence.
+    OWN_ADDRESS_IN_TRUST = _row(400, API_MCPD, "[D]", _TRUST_ADD + "The specified IP address is an address on this device.")
+    # add-to-trust to an address where no BIG-IP answers.
+    TRUST_PEER_UNREACHABLE = _row(400, API_MCPD, "[I]", _TRUST_ADD + "Could not retrieve device information: connection refused.")
+    # add-to-trust with credentials the peer refuses.
+    TRUST_AUTHENTICATION_FAILED = _row(400, API_MCPD, "[I]", _TRUST_ADD + "Could not retrieve device information: authentication failed.")
+    # add-to-trust whose deviceName is not the peer's CM device name.
+    TRUST_DEVICE_NAME_MISMATCH = _row(400, API_MCPD, "[I]", _TRUST_ADD + "The device name ({given}) does not match the name of the device at that address ({actual}).")
+    # A device-group member or HA-order entry that is not in the local trust domain.
+    DEVICE_NOT_IN_TRUST = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Device ({device}) is not a member of the local trust domain.")
+    # A device can be a member of one sync-failover group only (guide, "Creating a
+    # Sync-Failover device group", step 5).
+    DEVICE_IN_OTHER_FAILOVER_GROUP = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Device ({device}) is already a member of the sync-failover device group ({group}).")
+    # device_trust_group and gtm are maintained by the system.
+    BUILTIN_DEVICE_GROUP = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Device group (/Common/{name}) is read-only.")
+    # DELETE of traffic-group-1 or traffic-group-local-only: mcpd refuses to remove a default
+    # traffic group (a validation error, not a missing method).
+    BUILTIN_TRAFFIC_GROUP = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "The default traffic group ({path}) cannot be deleted.")
+    # The guide: "You can put only members of the device group on the ordered list".
+    HA_ORDER_DEVICE_NOT_MEMBER = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "Device ({device}) in the HA order of traffic group ({traffic_group}) is not a member of a sync-failover device group with this device.")
+    # autoFailbackEnabled needs a non-empty haOrder.
+    AUTO_FAILBACK_WITHOUT_HA_ORDER = _row(400, API_MCPD, "[I][C]", _MCPD_CONFIG + "Traffic group ({traffic_group}) cannot enable auto failback without an HA order.")
+    # config-sync to a group that does not exist.
+    DEVICE_GROUP_NOT_FOUND_FOR_SYNC = _row(400, API_MCPD, "[F]", _MCPD_CONFIG + "Device group ({name}) not found in device group sync")
+    # `config-sync from-group` before any push to that group; clients match the phrase.
+    PULL_BEFORE_PUSH = _row(400, API_MCPD, "[C]", _MCPD_CONFIG + "Config sync from device group ({name}) is not allowed until a push has been done first")
+    # A `utilCmdArgs` the simulator does not recognise as a config-sync command.
+    SYNC_COMMAND_INVALID = _row(400, API_FRAMEWORK, "[I]", "Invalid command arguments: {args}")
+    # `run sys failover standby traffic-group X` on a device not active for X.
+    FAILOVER_NOT_ACTIVE = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "This device is not active for traffic group ({traffic_group}).")
+
+    # --- tmsh and bash ------------------------------------------------------------------------
+    # tmsh's answer to a command or component it does not know (bigip_command reports it as
+    # the command's output).
+    TMSH_SYNTAX_ERROR = _text("[I]", 'Syntax Error: "{word}" unexpected argument\n')
+    # A tmsh command of an iApp implementation that tmsh refused: the service create fails
+    # with tmsh's own text.
+    TMSH_FAILED = _row(400, API_MCPD, "[I]", _MCPD_CONFIG + "{output}")
+    # A device built outside a cluster has no tmsh interpreter.
+    TMSH_UNAVAILABLE = _row(500, API_FRAMEWORK, "[S]", "f5ecmp simulator: no tmsh interpreter for this device")
+    # bash's answer to a program the simulated device does not run.
+    BASH_COMMAND_NOT_FOUND = _text("[I]", "/bin/bash: {command}: command not found\n")
+    # bash's answer to unbalanced quotes.
+    BASH_EOF = _text("[I]", "/bin/bash: -c: line 0: unexpected EOF while looking for matching quote\n")
+
+    # --- availability, transactions, tasks ----------------------------------------------------
+    # The simulator itself failed on this request (a bug to report).
+    SIMULATOR_FAULT = _row(500, API_FRAMEWORK, "[S]", "f5ecmp simulator internal error: {type}: {error}")
+    # mcpd restarting or unreachable.
+    MCPD_LOST = _row(500, API_MCPD_LOST, "[F]", "The connection to mcpd has been lost, try again.")
+    # restjavad restarting: the busy answer clients retry on.
+    RESTJAVAD_UNAVAILABLE = _framework(503, "[F]", "URI path {path} not registered.  Please verify URI is supported and wait for /available suffix to be responsive.")
+    # A transaction whose commit failed: nothing applied.
+    TRANSACTION_FAILED = _row(400, API_TRANSACTION, "[C][D]", "transaction failed:{message}")
+    # An unknown or expired transaction id.
+    TRANSACTION_NOT_FOUND = _row(404, API_FRAMEWORK, "[I]", "Transaction {id} not found.")
+    # A transaction PATCH that asks for anything but VALIDATING.
+    TRANSACTION_BAD_STATE = _row(400, API_FRAMEWORK, "[I]", "invalid transaction state requested: {state!r}")
+    # An unknown iApps LX package-management task id.
+    PACKAGE_TASK_NOT_FOUND = _framework(404, "[I]", "Task {id} not found")
+
+    # --- authentication (§2.3) ----------------------------------------------------------------
+    # Bad user/password on /mgmt/shared/authn/login; `original_body` echoes the request
+    # without its password.
+    LOGIN_FAILED = _row(401, API_FRAMEWORK, "[D]", "Authentication failed.", Body.AUTH)
+    # No Authorization header and no token.
+    NO_CREDENTIALS = _row(401, API_FRAMEWORK, "[F]", "Authorization failed: no user authentication header or token detected. Uri:http://localhost:8100{uri} Referrer:{referer} Sender:{referer}", Body.AUTH)
+    # An unknown, expired or deleted X-F5-Auth-Token.
+    TOKEN_UNKNOWN = Entry(401, API_FRAMEWORK, "[D]", "X-F5-Auth-Token does not exist.", Body.AUTH, error_stack=_TOKEN_STACK)
+    # 36000 s is the ceiling clients use for a token's timeout.
+    TOKEN_TIMEOUT_TOO_LARGE = _row(400, API_FRAMEWORK, "[I]", "invalid token timeout {value!r}: the maximum is 36000")
+    # fmt: on
+
+
+def message(error: ErrorId, /, **fields: Any) -> str:
+    """The row's template filled with `fields` (and the row's defaults)."""
+    entry = error.value
+    return entry.template.format(**{**entry.defaults, **fields})
+
+
+def make(error: ErrorId, /, *, original_body: str | None = None, **fields: Any) -> SimError:
+    """The exception a device answers with for `error`; `fields` fill its template.
+    `original_body` is the request echo of a failed login."""
+    entry = error.value
+    said = message(error, **fields)
+    stack = list(entry.error_stack) if entry.error_stack is not None else None
+    if entry.body is Body.AUTH:
+        return AuthError(said, error_stack=stack, original_body=original_body)
+    if entry.body is Body.FRAMEWORK:
+        return FrameworkError(entry.status, said, stack)
+    if entry.body is Body.MCPD and entry.api_error is not None:
+        return SimError(entry.status, said, entry.api_error)
+    raise ValueError(f"{error.name} is printed, not raised: use errors.text()")
+
+
+def text(error: ErrorId, /, **fields: Any) -> str:
+    """The text a shell prints for a `Body.TEXT` row."""
+    if error.value.body is not Body.TEXT:
+        raise ValueError(f"{error.name} is raised, not printed: use errors.make()")
+    return message(error, **fields)

@@ -17,7 +17,7 @@ from . import catalogue
 from .names import IPAddress
 from .readonly import SYSLOG_DEFAULTS
 from .store import ConfigStore, Obj
-from .sysconf import dns_defaults, global_settings_defaults, ntp_defaults
+from .sys.models import dns_defaults, global_settings_defaults, ntp_defaults
 
 INTERFACES = ("1.1", "1.2", "1.3", "1.4", "mgmt")
 PROVISION_MODULES = (

@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from . import errors
+from .errors import ErrorId
 
 COMMON = "Common"
 
@@ -73,7 +74,7 @@ def parse_ip(text: str) -> IPAddress:
     try:
         return ipaddress.ip_address(host)
     except ValueError:
-        raise errors.invalid_address(text) from None
+        raise errors.make(ErrorId.INVALID_ADDRESS, value=text) from None
 
 
 def is_ip(text: str) -> bool:
@@ -102,14 +103,14 @@ class SelfAddress:
 def parse_self_address(text: str) -> SelfAddress:
     """`10.1.10.1%0/24`, `10.1.10.1/255.255.255.0` or `10.1.10.1` (host) → canonical form."""
     if not isinstance(text, str):
-        raise errors.invalid_address(str(text))
+        raise errors.make(ErrorId.INVALID_ADDRESS, value=str(text))
     cleaned = strip_zero_route_domain(text)
     host_rd, _, mask = cleaned.partition("/")
     host, rd = split_route_domain(host_rd)
     try:
         iface = ipaddress.ip_interface(f"{host}/{mask}" if mask else host)
     except ValueError:
-        raise errors.invalid_address(text) from None
+        raise errors.make(ErrorId.INVALID_ADDRESS, value=text) from None
     return SelfAddress(iface, rd)
 
 
@@ -128,7 +129,7 @@ class Destination:
 
 def parse_port(text: str | int, key: str = "port") -> int:
     if isinstance(text, bool):
-        raise errors.invalid_value(key, text)
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=text)
     if isinstance(text, int):
         port = text
     elif text in SERVICE_PORTS:
@@ -137,16 +138,16 @@ def parse_port(text: str | int, key: str = "port") -> int:
         try:
             port = int(text)
         except ValueError:
-            raise errors.invalid_value(key, text) from None
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=text) from None
     if not 0 <= port <= 65535:
-        raise errors.out_of_range(key, port, 0, 65535)
+        raise errors.make(ErrorId.OUT_OF_RANGE, key=key, value=port, low=0, high=65535)
     return port
 
 
 def parse_destination(text: str) -> Destination:
     """`/Common/30.1.1.10:80`, `30.1.1.10:80`, `/Common/2001:db8::5.443`, `/Common/va:any`."""
     if not isinstance(text, str) or not text:
-        raise errors.invalid_value("destination", text)
+        raise errors.make(ErrorId.INVALID_VALUE, key="destination", value=text)
     path = full_path(text)
     partition = partition_of(path)
     tail = path[len(partition) + 2 :]
@@ -155,7 +156,7 @@ def parse_destination(text: str) -> Destination:
     else:
         address, _, port = tail.rpartition(":")
     if not address:
-        raise errors.invalid_value("destination", text)
+        raise errors.make(ErrorId.INVALID_VALUE, key="destination", value=text)
     return Destination(partition, strip_zero_route_domain(address), parse_port(port, "destination"))
 
 
@@ -167,5 +168,5 @@ def member_parts(name: str) -> tuple[str, int]:
     else:
         node, _, port = base.rpartition(":")
     if not node:
-        raise errors.invalid_value("name", name)
+        raise errors.make(ErrorId.INVALID_VALUE, key="name", value=name)
     return node, parse_port(port)

@@ -1,9 +1,10 @@
 """What every configuration object type has in common: its kind, the input it accepts, and the
 create → validate → store sequence a device runs for POST, PATCH, PUT and DELETE.
 
-Each object type (VLAN, self IP, pool...) is a `Rules` subclass in its own module (`net`,
-`ltm`, `cm`, `sysconf`); this module holds the shared mechanism. A write is validated on a copy
-and only then stored, so a refused request leaves the device unchanged.
+Each object type (VLAN, self IP, pool...) is a `Rules` subclass in its area's model
+(`net.models`, `ltm.models`, `cm.models`, `sys.models`...); this module holds the shared
+mechanism. A write is validated on a copy and only then stored, so a refused request leaves
+the device unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from . import errors, names
+from .errors import ErrorId
 from .store import Obj
 
 if TYPE_CHECKING:
@@ -101,12 +103,16 @@ class Rules:
     child_type_names: Mapping[str, str] = {}
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
-        raise errors.method_not_supported("POST", f"/tm/{self.kind.path}/{sub}")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method="POST", path=f"/tm/{self.kind.path}/{sub}"
+        )
 
     def modify_child(
         self, dev: Device, parent: Obj, sub: str, child: Obj, body: dict[str, Any]
     ) -> None:
-        raise errors.method_not_supported("PATCH", f"/tm/{self.kind.path}/{sub}")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method="PATCH", path=f"/tm/{self.kind.path}/{sub}"
+        )
 
     def set_children(self, dev: Device, parent: Obj, sub: str, items: Any) -> None:
         """An inline list (`interfaces`, `members`, `devices`...) replaces the subcollection;
@@ -114,7 +120,7 @@ class Rules:
         if items in ("none", None):
             items = []
         if not isinstance(items, list):
-            raise errors.invalid_value(sub, items)
+            raise errors.make(ErrorId.INVALID_VALUE, key=sub, value=items)
         parent.children[sub] = {}
         for item in items:
             self.add_child(dev, parent, sub, item)
@@ -148,7 +154,7 @@ class Rules:
             low, high = self.ranges[key]
             return int_in_range(key, value, low, high)
         if key in self.enums and value not in self.enums[key]:
-            raise errors.invalid_value(key, value)
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
         return value
 
     def clean_body(
@@ -161,7 +167,9 @@ class Rules:
             if key in READ_ONLY_KEYS or key.endswith("Reference"):
                 continue
             if key not in allowed:
-                raise errors.unexpected_property(f"/{self.kind.path}/", key, value)
+                raise errors.make(
+                    ErrorId.UNEXPECTED_PROPERTY, path=f"/{self.kind.path}/", key=key, value=value
+                )
             out[key] = value if key in self.input_only else self.coerce(key, value)
         return out
 
@@ -176,7 +184,7 @@ def switch(key: str, value: Any) -> str:
         return "disabled"
     if value in SWITCH:
         return str(value)
-    raise errors.invalid_value(key, value)
+    raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
 
 
 def string_bool(key: str, value: Any) -> str:
@@ -184,18 +192,18 @@ def string_bool(key: str, value: Any) -> str:
         return "true"
     if value is False or value == "false":
         return "false"
-    raise errors.invalid_value(key, value)
+    raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
 
 
 def int_in_range(key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool):
-        raise errors.invalid_value(key, value)
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise errors.invalid_value(key, value) from None
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value) from None
     if not low <= number <= high:
-        raise errors.out_of_range(key, number, low, high)
+        raise errors.make(ErrorId.OUT_OF_RANGE, key=key, value=number, low=low, high=high)
     return number
 
 
@@ -204,7 +212,7 @@ def ref_path(value: Any, key: str) -> str:
     if isinstance(value, dict):
         value = value.get("name")
     if not isinstance(value, str) or not value:
-        raise errors.invalid_value(key, value)
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
     return names.full_path(value)
 
 
@@ -214,21 +222,21 @@ def ref_path(value: Any, key: str) -> str:
 def object_path(rules: Rules, body: dict[str, Any]) -> str:
     name = body.get("name")
     if not isinstance(name, str) or not name:
-        raise errors.missing_property(rules.kind.type_name, "name")
+        raise errors.make(ErrorId.MISSING_PROPERTY, type=rules.kind.type_name, key="name")
     if not rules.kind.foldered:
         return name
     partition = body.get("partition")
     if partition is not None and not isinstance(partition, str):
-        raise errors.invalid_value("partition", partition)
+        raise errors.make(ErrorId.INVALID_VALUE, key="partition", value=partition)
     return names.full_path(name, partition)
 
 
 def create_object(dev: Device, rules: Rules, body: dict[str, Any]) -> Obj:
     full = rules.place(object_path(rules, body))
     if rules.kind.foldered and names.partition_of(full) != names.COMMON:
-        raise errors.folder_not_found("/" + names.partition_of(full))
+        raise errors.make(ErrorId.FOLDER_NOT_FOUND, folder="/" + names.partition_of(full))
     if dev.store.get(rules.kind.path, full) is not None:
-        raise errors.already_exists(rules.kind.type_name, full)
+        raise errors.make(ErrorId.ALREADY_EXISTS, type=rules.kind.type_name, path=full)
     clean = rules.clean_body(dev, full, body)
     obj = Obj(rules.kind.path, full, rules.defaults(dev, full))
     rules.apply(dev, obj, clean, creating=True)
@@ -239,11 +247,13 @@ def modify_object(
     dev: Device, rules: Rules, obj: Obj, body: dict[str, Any], *, replace: bool
 ) -> Obj:
     if not body:
-        raise errors.empty_patch()
+        raise errors.make(ErrorId.EMPTY_PATCH)
     clean = rules.clean_body(dev, obj.full_path, body, obj)
     for key in rules.immutable:
         if key in clean and clean[key] != obj.props.get(key):
-            raise errors.immutable_property(rules.kind.type_name, obj.full_path, key)
+            raise errors.make(
+                ErrorId.IMMUTABLE_PROPERTY, type=rules.kind.type_name, path=obj.full_path, key=key
+            )
     new = obj.revised()
     if replace:
         kept = {k: obj.props[k] for k in rules.immutable | rules.derived if k in obj.props}
@@ -263,7 +273,9 @@ def commit_write(dev: Device, rules: Rules, obj: Obj, old: Obj | None) -> Obj:
 
 def delete_object(dev: Device, rules: Rules, obj: Obj) -> None:
     if not rules.deletable:
-        raise errors.method_not_supported("DELETE", f"/tm/{rules.kind.path}")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method="DELETE", path=f"/tm/{rules.kind.path}"
+        )
     rules.check_delete(dev, obj)
     dev.store.remove(rules.kind.path, obj.full_path)
     rules.after_delete(dev, obj)
@@ -273,15 +285,17 @@ def delete_object(dev: Device, rules: Rules, obj: Obj) -> None:
 def find(dev: Device, rules: Rules, full_path: str) -> Obj:
     obj = dev.store.get(rules.kind.path, full_path)
     if obj is None:
-        raise errors.not_found(rules.kind.type_name, full_path)
+        raise errors.make(ErrorId.NOT_FOUND, type=rules.kind.type_name, path=full_path)
     return obj
 
 
 def find_child(rules: Rules, parent: Obj, sub: str, key: str) -> Obj:
     child = parent.children.get(sub, {}).get(key)
     if child is None:
-        raise errors.not_found(
-            rules.child_type_names.get(sub, sub), rules.child_display(parent, sub, key)
+        raise errors.make(
+            ErrorId.NOT_FOUND,
+            type=rules.child_type_names.get(sub, sub),
+            path=rules.child_display(parent, sub, key),
         )
     return child
 
@@ -310,7 +324,7 @@ def write_child(
             rules.remove_child(dev, new, sub, child)
         else:
             if not body:
-                raise errors.empty_patch()
+                raise errors.make(ErrorId.EMPTY_PATCH)
             rules.modify_child(dev, new, sub, child, body)
             child.generation = 0
     commit_write(dev, rules, new, parent)

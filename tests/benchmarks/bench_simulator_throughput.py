@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from f5ecmp.simulator import Cluster, Timing, serve, write_endpoints_file  # noqa: E402
-from f5ecmp.simulator import commands as sim_commands  # noqa: E402
+from f5ecmp.simulator.cm import commands as sim_commands  # noqa: E402
 
 SMALL_GETS = (
     "/mgmt/tm/sys/version",
@@ -83,7 +83,7 @@ def synced_cluster(devices: int, pool_members: int) -> Cluster:
         dev.modify("cm/device", dev.full_name, {"configsyncIp": f"10.1.1.{10 + i}"})
     first = every[0]
     for peer in every[1:]:
-        cluster.trust.add(
+        cluster.trust.add_to_trust(
             first,
             {"command": "run", "name": "Root", "caDevice": True, "device": str(peer.mgmt),
              "deviceName": peer.name, "username": "admin", "password": "admin"},

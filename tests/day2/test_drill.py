@@ -20,7 +20,7 @@ from f5ecmp.journal import Journal, last_unfinished, list_runs
 from f5ecmp.playbook import load_playbook
 from f5ecmp.session import Settings, open_session
 from f5ecmp.simulator import FakeClock, Timing
-from f5ecmp.simulator import commands as sim_commands
+from f5ecmp.simulator.cm import commands as sim_commands
 from tests.conftest import SEED
 from tests.rollout.conftest import QUICK_RETRY, Rig
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from f5ecmp.simulator import commands
 from f5ecmp.simulator.cluster import Cluster, SimDevice, Timing
+from f5ecmp.simulator.cm import commands
 
 
 def seed_cluster(seed: dict[str, Any], timing: Timing | None = None) -> Cluster:
@@ -60,7 +60,7 @@ def build_ecmp(cluster: Cluster, seed: dict[str, Any]) -> None:
     with cluster.lock:
         first = devices[0]
         for peer in devices[1:]:
-            cluster.trust.add(
+            cluster.trust.add_to_trust(
                 first,
                 {
                     "command": "run",

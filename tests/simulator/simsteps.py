@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from f5ecmp.simulator import commands
 from f5ecmp.simulator.cluster import Cluster, SimDevice
+from f5ecmp.simulator.cm import commands
 from f5ecmp.simulator.device import Device
 
 # The guide's three devices (seed example), their VLANs and addresses.
@@ -59,7 +59,7 @@ def connectivity(dev: Device, index: int) -> None:
 def trust_all(cluster: Cluster) -> None:
     first, *others = cluster.devices.values()
     for peer in others:
-        cluster.trust.add(
+        cluster.trust.add_to_trust(
             first,
             {
                 "command": "run",

@@ -15,10 +15,10 @@ import pytest
 from simclient import Rest
 from simsteps import SEED, build_ecmp, sync
 
-from f5ecmp.simulator import commands
 from f5ecmp.simulator.clock import FakeClock
 from f5ecmp.simulator.cluster import Cluster, Timing
-from f5ecmp.simulator.failover import Move
+from f5ecmp.simulator.cm import commands
+from f5ecmp.simulator.cm.failover import Move
 
 Client = Callable[..., Rest]
 A, B, C = (d.name for d in SEED)

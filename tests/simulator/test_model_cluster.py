@@ -8,9 +8,10 @@ from collections.abc import Callable
 import pytest
 from simsteps import connectivity, local_network, sync, trust_all
 
-from f5ecmp.simulator import commands, errors
+from f5ecmp.simulator import errors
 from f5ecmp.simulator.clock import FakeClock
 from f5ecmp.simulator.cluster import Cluster
+from f5ecmp.simulator.cm import commands
 from f5ecmp.simulator.device import Device
 
 Status = Callable[[Cluster, Device], str]
@@ -79,7 +80,7 @@ def test_add_to_trust_merges_both_domains_after_the_delay(
     cluster: Cluster, clock: FakeClock, status: Status
 ) -> None:
     a, b, c = devices(cluster)
-    cluster.trust.add(a, trust_body(b))
+    cluster.trust.add_to_trust(a, trust_body(b))
     cluster.tick()
     assert a.trust == {a.name}, "trust is not instant"
     clock.advance(1.0)
@@ -87,7 +88,7 @@ def test_add_to_trust_merges_both_domains_after_the_delay(
     assert a.trust == b.trust == {a.name, b.name}
     assert sorted(r.name for r in cluster.device_records(b)) == [a.name, b.name]
     assert status(cluster, a) == status(cluster, b) == "Disconnected"  # no config-sync address
-    cluster.trust.add(a, trust_body(c))
+    cluster.trust.add_to_trust(a, trust_body(c))
     cluster.settle()
     assert b.trust == c.trust == {a.name, b.name, c.name}
     group = b.store.get("cm/device-group", "/Common/device_trust_group")
@@ -106,22 +107,22 @@ def test_add_to_trust_merges_both_domains_after_the_delay(
 def test_add_to_trust_refusals(cluster: Cluster, over: dict[str, object], text: str) -> None:
     a, b, _ = devices(cluster)
     with pytest.raises(errors.SimError) as caught:
-        cluster.trust.add(a, trust_body(b, **over))
+        cluster.trust.add_to_trust(a, trust_body(b, **over))
     assert caught.value.status == 400 and text in caught.value.message
 
 
 def test_add_to_trust_accepts_a_quoted_password(cluster: Cluster) -> None:
     a, b, _ = devices(cluster)
-    cluster.trust.add(a, trust_body(b, password='"admin"'))
+    cluster.trust.add_to_trust(a, trust_body(b, password='"admin"'))
     cluster.settle()
     assert b.name in a.trust
 
 
 def test_remove_from_trust_is_per_side(cluster: Cluster, status: Status) -> None:
     a, b, _ = devices(cluster)
-    cluster.trust.add(a, trust_body(b))
+    cluster.trust.add_to_trust(a, trust_body(b))
     cluster.settle()
-    cluster.trust.remove(a, {"command": "run", "name": b.name, "deviceName": b.name})
+    cluster.trust.remove_from_trust(a, {"command": "run", "name": b.name, "deviceName": b.name})
     assert a.trust == {a.name} and b.trust == {a.name, b.name}
     cluster.trust.reset(b)
     assert status(cluster, a) == status(cluster, b) == "Standalone"

@@ -24,7 +24,7 @@ from f5ecmp.simulator import (
     serve,
     write_endpoints_file,
 )
-from f5ecmp.simulator.rest import app as rest_app
+from f5ecmp.simulator.rest.urls import ROUTER
 from f5ecmp.simulator.serve import SimServer, bind_plan
 from f5ecmp.simulator.server import check_loopback
 
@@ -153,7 +153,7 @@ def test_a_simulator_bug_is_answered_not_hung_up(
     def broken(ctx: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(rest_app.TM_ROUTES, "sys/version", broken)
+    monkeypatch.setattr(ROUTER.route_for("GET", "/mgmt/tm/sys/version"), "handler", broken)
     client = Rest(served.devices["bigip-a.example.net"], str(served.ca_bundle))
     response = client.get("/mgmt/tm/sys/version")
     assert response.status_code == 500

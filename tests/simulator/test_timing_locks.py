@@ -14,8 +14,8 @@ from simclient import Rest, sync_status
 from simsteps import SEED, build_ecmp, sync
 
 from f5ecmp.simulator import SimApp
-from f5ecmp.simulator import sync as sim_sync
 from f5ecmp.simulator.cluster import Cluster, Timing
+from f5ecmp.simulator.cm import sync as sim_sync
 from f5ecmp.simulator.device import Device
 from f5ecmp.simulator.locking import ClusterLock
 from f5ecmp.simulator.rest.base import Request, Response

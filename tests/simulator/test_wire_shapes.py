@@ -25,7 +25,7 @@ import pytest
 from shape_cases import FIXTURES, captured_version, needs_captures
 from shape_device import SimulatedDevice, Step, post
 
-from f5ecmp.simulator.stats import STATS
+from f5ecmp.simulator.rest.urls import STATS
 
 CLIENT = "10.1.1.9"
 VERSION = "16.1.3"

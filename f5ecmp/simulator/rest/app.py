@@ -12,47 +12,25 @@ configuration are answered from `ResponseCache` while nothing has changed.
 
 from __future__ import annotations
 
-import base64
 import itertools
 import time
-from collections.abc import Callable
-from typing import Any
 
 from .. import errors
+from ..auth.responses import authenticate
 from ..cluster import Cluster
 from ..device import Device
+from ..errors import ErrorId
 from ..faults import Faults
-from . import admin, handlers_cm, handlers_iapp_lx, handlers_info, handlers_stats, handlers_sys
+from ..sys.models import PackageTasks
+from . import admin
 from .base import Ctx, Request, Response, json_response, view_for
 from .cache import ResponseCache
-from .handlers import find_kind, handle_config
 from .metrics import Metrics
-from .transactions import COORDINATION_HEADER, Transactions, handle_transactions, queue
+from .transactions import COORDINATION_HEADER, Transactions, queue
+from .urls import ROUTER
 
 LOGIN = "/mgmt/shared/authn/login"
-TOKENS = "/mgmt/shared/authz/tokens"
 HTML = "text/html; charset=iso-8859-1"
-
-Handler = Callable[[Ctx], Response]
-TM_ROUTES: dict[str, Handler] = {
-    "sys/version": handlers_sys.handle_version,
-    "sys/ready": handlers_sys.handle_ready,
-    "sys/mcp-state": handlers_sys.handle_mcp_state,
-    "sys/config": handlers_sys.handle_save_config,
-    "sys/clock": handlers_info.handle_clock,
-    "sys/hardware": handlers_info.handle_hardware,
-    "sys/license": handlers_info.handle_license,
-    "util/bash": handlers_sys.handle_bash,
-    "sys/failover": handlers_cm.handle_sys_failover,
-    "net/self-allow": handlers_sys.handle_self_allow,
-    "cm/sync-status": handlers_cm.handle_sync_status,
-    "cm/failover-status": handlers_cm.handle_failover_status,
-    "cm/add-to-trust": handlers_cm.handle_add_to_trust,
-    "cm/remove-from-trust": handlers_cm.handle_remove_from_trust,
-    "cm/config-sync": handlers_cm.handle_config_sync,
-    "cm/traffic-group/stats": lambda ctx: handlers_cm.handle_traffic_group_stats(ctx, None),
-}
-ORGANIZING = frozenset({"sys", "net", "ltm", "cm"})
 
 
 class SimApp:
@@ -66,12 +44,7 @@ class SimApp:
         self.responses = ResponseCache()
         self.started = cluster.clock.now()
         self._operation_ids = itertools.count(10001)
-        self._task_numbers = itertools.count(1)
-        # iApps LX package tasks by (device, task id): see handlers_iapp_lx.
-        self.package_tasks: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def next_task_number(self) -> int:
-        return next(self._task_numbers)
+        self.package_tasks = PackageTasks()
 
     def reset(self) -> None:
         with self.cluster.lock:
@@ -109,9 +82,9 @@ class SimApp:
         if decision.drop:
             return Response(0, drop=True)
         if decision.error:
-            return self.error(errors.restjavad_unavailable(req.path), req)
+            return self.error(errors.make(ErrorId.RESTJAVAD_UNAVAILABLE, path=req.path), req)
         if decision.fail_write:
-            return self.error(errors.mcpd_lost(), req)
+            return self.error(errors.make(ErrorId.MCPD_LOST), req)
         self.cluster.catch_up()
         if req.is_write:
             with self.cluster.lock:
@@ -145,77 +118,14 @@ class SimApp:
                 ],
             )
         except Exception as exc:  # a simulator bug: answer it, do not hang up
-            return self.error(errors.simulator_fault(exc), req)
+            return self.error(
+                errors.make(ErrorId.SIMULATOR_FAULT, type=type(exc).__name__, error=exc), req
+            )
 
     def error(self, exc: errors.SimError, req: Request) -> Response:
         response = json_response(exc.body(req.client, next(self._operation_ids)), exc.status)
         return response
 
-    # --- routing ----------------------------------------------------------------------------
     def dispatch(self, ctx: Ctx) -> Response:
-        path = ctx.req.path
-        if path.startswith("/mgmt/tm/") or path == "/mgmt/tm":
-            return self.dispatch_tm(ctx, ctx.req.segments("/mgmt/tm"))
-        if path == LOGIN:
-            return handlers_sys.handle_login(ctx)
-        if path.startswith(TOKENS):
-            return handlers_sys.handle_tokens(ctx, ctx.req.segments(TOKENS))
-        if path.rstrip("/") == "/mgmt/shared/identified-devices/config/device-info":
-            return handlers_sys.handle_device_info(ctx)
-        if is_available(path):
-            return handlers_sys.handle_available(ctx)
-        if path.startswith(f"{handlers_iapp_lx.ROOT}/"):
-            return handlers_iapp_lx.handle(ctx)
-        raise errors.uri_not_registered(path.removeprefix("/mgmt"))
-
-    def dispatch_tm(self, ctx: Ctx, segs: list[str]) -> Response:
-        joined = "/".join(segs)
-        if is_available(ctx.req.path):
-            return handlers_sys.handle_available(ctx)
-        if joined in ORGANIZING:
-            if joined == "cm" and ctx.req.method == "POST":
-                return handlers_cm.handle_config_sync(ctx)
-            return handlers_sys.handle_organizing(ctx, joined)
-        if joined in TM_ROUTES:
-            return TM_ROUTES[joined](ctx)
-        if segs[:2] == ["cm", "device"]:
-            return handlers_cm.handle_devices(ctx, segs[2:])
-        if segs[:2] == ["cm", "trust-domain"]:
-            return handlers_cm.handle_trust_domain(ctx, segs[2:])
-        if segs[:2] == ["cm", "traffic-group"] and len(segs) == 4 and segs[3] == "stats":
-            return handlers_cm.handle_traffic_group_stats(ctx, segs[2])
-        if segs and segs[0] == "transaction":
-            return handle_transactions(ctx, self.transactions, segs[1:], self.dispatch)
-        measured = handlers_stats.match(segs)
-        if measured is not None:
-            return handlers_stats.handle_stats(ctx, *measured)
-        found = find_kind(segs)
-        if found is None:
-            raise errors.uri_not_registered(ctx.req.path.removeprefix("/mgmt"))
-        if ctx.req.method == "GET":
-            return self.responses.answer(ctx, lambda: handle_config(ctx, *found))
-        return handle_config(ctx, *found)
-
-
-def is_available(path: str) -> bool:
-    base, _, last = path.rstrip("/").rpartition("/")
-    return last == "available" and base in handlers_sys.AVAILABLE
-
-
-def authenticate(ctx: Ctx) -> None:
-    """A token, else HTTP Basic, else the "no user authentication header" 401 [F]."""
-    headers = ctx.req.headers
-    token = headers.get("x-f5-auth-token")
-    if token:
-        ctx.dev.auth.lookup(token)
-        return
-    header = headers.get("authorization", "")
-    if header.lower().startswith("basic "):
-        try:
-            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except ValueError:
-            raise errors.BasicAuthRequired from None
-        if ctx.dev.auth.check_password(user, password):
-            return
-        raise errors.BasicAuthRequired
-    raise errors.no_credentials(ctx.req.path, ctx.req.client)
+        """The handler of the request's route (`urls`) answers."""
+        return ROUTER.dispatch(ctx)

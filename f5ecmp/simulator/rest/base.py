@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, unquote
 
 from .. import errors
 from ..device import Device
+from ..errors import ErrorId
 from .render import View
 
 if TYPE_CHECKING:
@@ -95,6 +96,9 @@ class Ctx:
     dev: Device
     req: Request
     view: View
+    # Set by the router (`routing`): the pattern's `{name}` segments and its `{name*}` rest.
+    params: dict[str, str] = field(default_factory=dict)
+    rest: list[str] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
         """The JSON object sent, `{}` when empty; HTML-like content is refused [F]."""
@@ -102,13 +106,13 @@ class Ctx:
             return {}
         text = self.req.body.decode("utf-8", "replace")
         if HTML_LIKE.search(text):
-            raise errors.html_content()
+            raise errors.make(ErrorId.HTML_CONTENT)
         try:
             value = json.loads(text)
         except ValueError:
-            raise errors.invalid_json() from None
+            raise errors.make(ErrorId.INVALID_JSON) from None
         if not isinstance(value, dict):
-            raise errors.invalid_json()
+            raise errors.make(ErrorId.INVALID_JSON)
         return value
 
 

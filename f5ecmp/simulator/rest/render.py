@@ -153,6 +153,16 @@ def collection(
     return out
 
 
+# An object's stats as plain values (`stats_fields` puts them in the envelope's shape).
+Fields = dict[str, Any]
+
+
+def zeros(prefix: str, keys: Iterable[str]) -> Fields:
+    """`zeros("serverside", ("bitsIn",))` → `{"serverside.bitsIn": 0}`: dotted names are flat
+    keys on the wire."""
+    return {f"{prefix}.{k}": 0 for k in keys}
+
+
 def stats_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """`{"a": "x", "n": 3}` → `{"a": {"description": "x"}, "n": {"value": 3}}`."""
     return {

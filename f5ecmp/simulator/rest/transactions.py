@@ -12,6 +12,7 @@ from typing import Any
 from .. import errors
 from ..clock import Clock
 from ..device import Device
+from ..errors import ErrorId
 from .base import Ctx, Request, Response, empty_response, json_response
 
 IDLE_TIMEOUT = 120
@@ -57,7 +58,7 @@ class Transactions:
         tx = mine.get(int(value)) if value.isdigit() else None
         if tx is None or self.clock.now() - tx.last_used > IDLE_TIMEOUT:
             mine.pop(tx.trans_id if tx else -1, None)
-            raise errors.transaction_not_found(value)
+            raise errors.make(ErrorId.TRANSACTION_NOT_FOUND, id=value)
         tx.last_used = self.clock.now()
         return tx
 
@@ -100,6 +101,12 @@ def queue(ctx: Ctx, store: Transactions, value: str) -> Response:
     return json_response(render_command(ctx, tx, command))
 
 
+def transactions(ctx: Ctx) -> Response:
+    """`/mgmt/tm/transaction[/<id>[/commands[/<n>]]]`; a commit runs each command through the
+    routing table again."""
+    return handle_transactions(ctx, ctx.app.transactions, ctx.rest, ctx.app.dispatch)
+
+
 def handle_transactions(
     ctx: Ctx, store: Transactions, rest: list[str], dispatch: Dispatch
 ) -> Response:
@@ -126,11 +133,11 @@ def handle_transactions(
     if method == "PATCH":
         body = ctx.body()
         if body.get("state") != "VALIDATING":
-            raise errors.transaction_bad_state(body.get("state"))
+            raise errors.make(ErrorId.TRANSACTION_BAD_STATE, state=body.get("state"))
         commit(ctx, tx, bool(body.get("validateOnly")), dispatch)
         del store.open[ctx.dev.name][tx.trans_id]
         return json_response(render_transaction(ctx, tx))
-    raise errors.method_not_supported(method, "/tm/transaction")
+    raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=method, path="/tm/transaction")
 
 
 def handle_commands(ctx: Ctx, tx: Transaction, rest: list[str]) -> Response:
@@ -144,7 +151,7 @@ def handle_commands(ctx: Ctx, tx: Transaction, rest: list[str]) -> Response:
         )
     command = next((c for c in tx.commands if str(c["commandId"]) == rest[0]), None)
     if command is None:
-        raise errors.transaction_not_found(f"{tx.trans_id}/commands/{rest[0]}")
+        raise errors.make(ErrorId.TRANSACTION_NOT_FOUND, id=f"{tx.trans_id}/commands/{rest[0]}")
     if ctx.req.method == "DELETE":
         tx.commands.remove(command)
         return empty_response()
@@ -167,5 +174,5 @@ def commit(ctx: Ctx, tx: Transaction, validate_only: bool, dispatch: Dispatch) -
     except errors.SimError as exc:
         tx.state = "FAILED"
         tx.failure = exc.message
-        raise errors.transaction_failed(exc) from None
+        raise errors.make(ErrorId.TRANSACTION_FAILED, message=exc.message) from None
     tx.state = "COMPLETED"

@@ -21,11 +21,14 @@ import re
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from . import commands, errors
-from .device import REGISTRY, Device
+from .. import errors
+from ..cm import commands
+from ..device import REGISTRY, Device
+from ..errors import ErrorId
+from ..sys.models import save_config
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 SAVE_OUTPUT = (
     "Saving running configuration...\n  /config/bigip.conf\n  /config/bigip_base.conf\n"
@@ -42,14 +45,18 @@ def failover_line(cluster: Cluster, dev: Device, started: float) -> str:
     return f"Failover {state} for {uptime.days}d {hours:02d}:{rem // 60:02d}:{rem % 60:02d}\n"
 
 
-def bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) -> dict[str, Any]:
+def run_bash(cluster: Cluster, dev: Device, body: dict[str, Any], started: float) -> dict[str, Any]:
     args = body.get("utilCmdArgs")
     if body.get("command") != "run" or not isinstance(args, str):
-        raise errors.invalid_value("utilCmdArgs", args)
+        raise errors.make(ErrorId.INVALID_VALUE, key="utilCmdArgs", value=args)
     try:
         words = shlex.split(args)
     except ValueError:
-        return {"kind": "tm:util:bash:runstate", **body, "commandResult": errors.bash_eof()}
+        return {
+            "kind": "tm:util:bash:runstate",
+            **body,
+            "commandResult": errors.text(ErrorId.BASH_EOF),
+        }
     script = words[1] if len(words) == 2 and words[0] == "-c" else args
     result = Shell(cluster, dev, started).run(script)
     # A command that prints nothing comes back without `commandResult`: F5's bigip_wait takes
@@ -74,7 +81,7 @@ class Shell:
             lexer.whitespace_split = True
             words = list(lexer)
         except ValueError:
-            return errors.bash_eof()
+            return errors.text(ErrorId.BASH_EOF)
         if "|" in words:
             return self.pipeline(words)
         return self.program(words)
@@ -90,7 +97,9 @@ class Shell:
         output = self.program(stages[0])
         for stage in stages[1:]:
             if not stage or stage[0] != "grep":
-                return errors.bash_command_not_found(stage[0] if stage else "|")
+                return errors.text(
+                    ErrorId.BASH_COMMAND_NOT_FOUND, command=stage[0] if stage else "|"
+                )
             output = grep(stage[1:], output)
         return output
 
@@ -110,7 +119,7 @@ class Shell:
             return self.version_file()
         if words[0] == "ps":
             return PS_OUTPUT
-        return errors.bash_command_not_found(words[0])
+        return errors.text(ErrorId.BASH_COMMAND_NOT_FOUND, command=words[0])
 
     def version_file(self) -> str:
         ident = self.dev.identity
@@ -136,7 +145,7 @@ class Shell:
         words = shlex.split(command)
         output = self.dispatch(words) if words else ""
         if output.startswith("Syntax Error"):
-            raise errors.tmsh_failed(output)
+            raise errors.make(ErrorId.TMSH_FAILED, output=output.strip())
         return output
 
     def dispatch(self, words: list[str]) -> str:
@@ -144,7 +153,7 @@ class Shell:
         if verb == "modify" and rest[:3] == ["cm", "trust-domain", "Root"]:
             return self.modify_trust_domain(rest[3:])
         if verb == "save" and rest == ["sys", "config"]:
-            commands.save_config(self.dev, {"command": "save"})
+            save_config(self.dev, {"command": "save"})
             return SAVE_OUTPUT
         if verb == "show" and rest == ["cm", "sync-status"]:
             return self.show_sync_status()
@@ -162,7 +171,9 @@ class Shell:
             return ""
         if verb in ("list", "show") and len(rest) >= 2:
             return self.list_objects(rest)
-        return errors.tmsh_syntax_error(words[1] if verb in VERBS and rest else verb)
+        return errors.text(
+            ErrorId.TMSH_SYNTAX_ERROR, word=words[1] if verb in VERBS and rest else verb
+        )
 
     def modify_trust_domain(self, words: list[str]) -> str:
         """`modify cm trust-domain Root ca-devices add { <mgmt address> } name <device>
@@ -170,18 +181,18 @@ class Shell:
         … }` (remove-from-trust, this side only); `non-ca-devices` adds a subordinate [C:
         f5-sdk's TrustDomain; D: tmsh reference for cm trust-domain]."""
         if len(words) < 5 or words[0] not in ("ca-devices", "non-ca-devices"):
-            return errors.tmsh_syntax_error(words[0] if words else "Root")
+            return errors.text(ErrorId.TMSH_SYNTAX_ERROR, word=words[0] if words else "Root")
         if words[1] not in ("add", "delete") or words[2] != "{" or "}" not in words:
-            return errors.tmsh_syntax_error(words[1])
+            return errors.text(ErrorId.TMSH_SYNTAX_ERROR, word=words[1])
         close = words.index("}")
         items, options = words[3:close], words[close + 1 :]
         if words[1] == "delete":
             for name in items:
-                self.cluster.trust.remove(self.dev, {"name": "Root", "deviceName": name})
+                self.cluster.trust.remove_from_trust(self.dev, {"name": "Root", "deviceName": name})
             return ""
         pairs = dict(zip(options[::2], options[1::2], strict=False))
         if len(items) != 1 or len(options) % 2 or set(pairs) - {"name", "username", "password"}:
-            return errors.tmsh_syntax_error(options[0] if options else "}")
+            return errors.text(ErrorId.TMSH_SYNTAX_ERROR, word=options[0] if options else "}")
         body: dict[str, object] = {
             "command": "run",
             "name": "Root",
@@ -193,7 +204,7 @@ class Shell:
         }
         if "name" in pairs:
             body["deviceName"] = pairs["name"]
-        self.cluster.trust.add(self.dev, body)
+        self.cluster.trust.add_to_trust(self.dev, body)
         return ""
 
     def show_sync_status(self) -> str:
@@ -220,14 +231,16 @@ class Shell:
                 break
         else:
             known_module = any(k.startswith(f"{rest[0]}/") for k in REGISTRY)
-            return errors.tmsh_syntax_error(rest[1] if known_module else rest[0])
+            return errors.text(ErrorId.TMSH_SYNTAX_ERROR, word=rest[1] if known_module else rest[0])
         objs = self.dev.store.items(kind)
         if len(rest) == size + 1:
             wanted = rest[size]
             objs = [o for o in objs if wanted in (o.name, o.full_path)]
             if not objs:
                 type_name = REGISTRY[kind].kind.type_name
-                return errors.not_found(type_name, full(wanted)).message + "\n"
+                return (
+                    errors.make(ErrorId.NOT_FOUND, type=type_name, path=full(wanted)).message + "\n"
+                )
         return "".join(stanza(" ".join(rest[:size]), o.name, o.props) for o in objs)
 
 

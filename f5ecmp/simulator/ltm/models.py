@@ -1,4 +1,5 @@
-"""Local traffic objects: monitors, profiles, nodes and pools (+ `members`).
+"""Local traffic objects: nodes and pools (+ `members`); with the monitors and profiles
+(`monitors`) and the virtual servers and addresses (`virtual`), every LTM kind (`RULES`).
 
 The guide's "Creating a server pool" section. Everything here travels with config sync
 (reference §5.1). Health monitoring is not performed: the simulator never connects to a data
@@ -7,20 +8,19 @@ plane address, so members and nodes report `state "unchecked"`.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from . import catalogue, errors, names
-from .objects import Kind, Rules, int_in_range, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, int_in_range, table
+from ..store import Obj
+from .monitors import RULES as MONITORS
+from .monitors import monitor_rule
+from .virtual import RULES as VIRTUALS
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
-MONITOR_TYPES = tuple(catalogue.MONITORS)
-BUILTIN_MONITORS = frozenset(f"/Common/{n}" for found in catalogue.MONITORS.values() for n in found)
-# Every profile type a 16.1 device has; its built-in profiles are in `catalogue.PROFILES`.
-PROFILE_TYPES = tuple(catalogue.PROFILES)
 LB_MODES = frozenset(
     {
         "round-robin",
@@ -44,118 +44,8 @@ LB_MODES = frozenset(
         "weighted-least-connections-node",
     }
 )
-MONITOR_WORDS = frozenset({"and", "min", "of", "{", "}"})
 MEMBER_STATES = {"user-up": "unchecked", "user-down": "user-down"}
 MEMBER_SESSIONS = frozenset({"user-enabled", "user-disabled", "monitor-enabled"})
-
-
-class MonitorRules(Rules):
-    """`ltm/monitor/<type>`: built-in monitors plus custom ones derived from them."""
-
-    optional = frozenset({"description", "defaultsFrom", "send", "recv", "recvDisable"})
-    switches = frozenset({"reverse", "transparent", "manualResume", "adaptive"})
-    ranges = table(
-        {
-            "interval": (1, 86400),
-            "timeout": (1, 86400),
-            "timeUntilUp": (0, 86400),
-            "upInterval": (0, 86400),
-        }
-    )
-    synced = True
-
-    def __init__(self, monitor_type: str) -> None:
-        self.kind = Kind(
-            f"ltm/monitor/{monitor_type}",
-            "monitor",
-            refs={"defaultsFrom": f"ltm/monitor/{monitor_type}"},
-        )
-        self.monitor_type = monitor_type
-
-    def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        props: dict[str, Any] = {
-            "destination": "*:*",
-            "interval": 5,
-            "manualResume": "disabled",
-            "timeUntilUp": 0,
-            "timeout": 16,
-            "upInterval": 0,
-        }
-        if self.monitor_type in ("http", "https", "tcp"):
-            props.update({"reverse": "disabled", "transparent": "disabled"})
-        if self.monitor_type in ("http", "https"):
-            props["send"] = "GET /\\r\\n"
-        return props
-
-    def coerce(self, key: str, value: Any) -> Any:
-        if key == "defaultsFrom":
-            return ref_path(value, key)
-        return super().coerce(key, value)
-
-    def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
-        roots = catalogue.MONITORS[self.monitor_type]
-        if creating and "defaultsFrom" not in body and roots:
-            body = {**body, "defaultsFrom": f"/Common/{roots[0]}"}
-        super().apply(dev, obj, body, creating)
-
-    def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
-        parent = obj.props.get("defaultsFrom")
-        if parent == obj.full_path:
-            raise errors.monitor_defaults_from_itself(obj.full_path)
-        if parent is not None and dev.store.get(self.kind.path, parent) is None:
-            raise errors.reference_missing("monitor", parent)
-
-    def check_delete(self, dev: Device, obj: Obj) -> None:
-        if obj.full_path in BUILTIN_MONITORS:
-            raise errors.method_not_supported("DELETE", f"/tm/{self.kind.path}")
-        for kind, user_type in (("ltm/pool", "pool"), ("ltm/node", "node")):
-            for user in dev.store.items(kind):
-                if obj.full_path in monitor_names(user.props.get("monitor", "")):
-                    raise errors.in_use("monitor", obj.full_path, user_type, user.full_path)
-
-
-class ProfileRules(Rules):
-    """`ltm/profile/<type>`: the built-in profiles virtual servers reference (read-only)."""
-
-    creatable = False
-    deletable = False
-    synced = True
-
-    def __init__(self, path: str) -> None:
-        self.kind = Kind(path, "profile")
-
-
-class PersistenceRules(ProfileRules):
-    """`ltm/persistence/<type>`: the built-in persistence profiles (read-only)."""
-
-    def __init__(self, path: str) -> None:
-        self.kind = Kind(path, "persistence profile")
-
-
-def monitor_names(text: str) -> list[str]:
-    """`/Common/http and /Common/tcp`, `min 1 of { http tcp }` → full paths."""
-    tokens = [t for t in re.split(r"[\s{}]+", text) if t]
-    return [
-        names.full_path(t)
-        for t in tokens
-        if t not in MONITOR_WORDS and not t.isdigit() and t not in ("default", "none")
-    ]
-
-
-def monitor_rule(dev: Device, value: Any) -> str | None:
-    """Validate a monitor rule string and return the device's spelling of it [F][C]."""
-    if value in (None, "", "none", "/Common/none"):
-        return None
-    if not isinstance(value, str):
-        raise errors.invalid_value("monitor", value)
-    found = monitor_names(value)
-    for path in found:
-        if not any(dev.store.get(f"ltm/monitor/{t}", path) for t in MONITOR_TYPES):
-            raise errors.reference_missing("monitor", path)
-    quorum = re.match(r"\s*min\s+(\d+)\s+of", value)
-    if quorum:
-        return f"min {quorum.group(1)} of {{ {' '.join(found)} }}"
-    return " and ".join(found)
 
 
 class NodeRules(Rules):
@@ -198,7 +88,7 @@ class NodeRules(Rules):
             return str(names.parse_ip(host)) + rd
         if key == "state":
             if value not in MEMBER_STATES and value != "unchecked":
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return MEMBER_STATES.get(value, value)
         return super().coerce(key, value)
 
@@ -217,14 +107,14 @@ class NodeRules(Rules):
                 # [I] no DNS is resolved, so an FQDN node has no address yet [F shape].
                 obj.props["state"] = "fqdn-up-no-addr"
         if "address" not in obj.props:
-            raise errors.missing_property("Node", "address")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Node", key="address")
         obj.props["session"] = session(obj.props["session"], obj.props["monitor"] != "default")
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for pool in dev.store.items("ltm/pool"):
             for member in pool.child_list("members"):
                 if member_node(member) == obj.full_path:
-                    raise errors.node_in_use(obj.full_path, pool.full_path)
+                    raise errors.make(ErrorId.NODE_IN_USE, node=obj.full_path, pool=pool.full_path)
 
 
 def session(given: str, monitored: bool) -> str:
@@ -249,20 +139,26 @@ def refresh_sessions(pool: Obj) -> None:
 
 def merge_fqdn(obj: Obj, value: Any, creating: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise errors.invalid_value("fqdn", value)
+        raise errors.make(ErrorId.INVALID_VALUE, key="fqdn", value=value)
     fqdn = dict(obj.props["fqdn"])
     for key, item in value.items():
         if key not in ("tmName", "autopopulate", "addressFamily", "interval", "downInterval"):
-            raise errors.unexpected_property("/ltm/node/fqdn/", key, item)
+            raise errors.make(
+                ErrorId.UNEXPECTED_PROPERTY, path="/ltm/node/fqdn/", key=key, value=item
+            )
         if (
             not creating
             and key in ("autopopulate", "addressFamily", "tmName")
             and fqdn.get(key) != item
         ):
-            raise errors.immutable_property("Node", obj.full_path, f"fqdn.{key}")
+            raise errors.make(
+                ErrorId.IMMUTABLE_PROPERTY, type="Node", path=obj.full_path, key=f"fqdn.{key}"
+            )
         fqdn[key] = item
     if fqdn["autopopulate"] not in ("enabled", "disabled"):
-        raise errors.invalid_value("fqdn.autopopulate", fqdn["autopopulate"])
+        raise errors.make(
+            ErrorId.INVALID_VALUE, key="fqdn.autopopulate", value=fqdn["autopopulate"]
+        )
     fqdn["interval"] = str(int_in_range("fqdn.interval", fqdn["interval"], 1, 2147483647))
     fqdn["downInterval"] = int_in_range("fqdn.downInterval", fqdn["downInterval"], 1, 3600)
     return {k: fqdn[k] for k in sorted(fqdn)}
@@ -343,11 +239,15 @@ class PoolRules(Rules):
         member = body if isinstance(body, dict) else {"name": body}
         name = member.get("name")
         if not isinstance(name, str):
-            raise errors.missing_property("Pool Member", "name")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Pool Member", key="name")
         node, port = names.member_parts(name)
         key = names.full_path(f"{names.base_name(names.full_path(node))}:{port}")
         if key in parent.children.get(sub, {}):
-            raise errors.already_exists("Pool Member", self.child_display(parent, sub, key))
+            raise errors.make(
+                ErrorId.ALREADY_EXISTS,
+                type="Pool Member",
+                path=self.child_display(parent, sub, key),
+            )
         child = Obj("ltm/pool/members", key, member_defaults())
         child.props["address"] = member_address(dev, node, member)
         parent.children.setdefault(sub, {})[key] = child
@@ -383,14 +283,16 @@ class PoolRules(Rules):
                 child.props["monitor"] = monitor_rule(dev, value) or "default"
             elif key == "fqdn":
                 if not isinstance(value, dict):
-                    raise errors.invalid_value("fqdn", value)
+                    raise errors.make(ErrorId.INVALID_VALUE, key="fqdn", value=value)
                 child.props["fqdn"] = {**child.props["fqdn"], **value}
             elif key in ("priorityGroup",):
                 child.props[key] = int_in_range(key, value, 0, 65535)
             elif key in child.props or key == "description":
                 child.props[key] = node_rules.coerce(key, value)
             else:
-                raise errors.unexpected_property("/ltm/pool/members/", key, value)
+                raise errors.make(
+                    ErrorId.UNEXPECTED_PROPERTY, path="/ltm/pool/members/", key=key, value=value
+                )
         refresh_sessions(parent)
 
     def child_display(self, parent: Obj, sub: str, key: str) -> str:
@@ -419,7 +321,13 @@ class PoolRules(Rules):
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for virtual in dev.store.items("ltm/virtual"):
             if virtual.props.get("pool") == obj.full_path:
-                raise errors.in_use("Pool", obj.full_path, "Virtual Server", virtual.full_path)
+                raise errors.make(
+                    ErrorId.IN_USE,
+                    type="Pool",
+                    path=obj.full_path,
+                    user_type="Virtual Server",
+                    user_path=virtual.full_path,
+                )
 
 
 def member_defaults() -> dict[str, Any]:
@@ -453,15 +361,12 @@ def member_address(dev: Device, node: str, member: dict[str, Any]) -> str:
     fqdn = member.get("fqdn")
     if isinstance(fqdn, dict) and fqdn.get("tmName"):
         return "any6"
-    raise errors.reference_missing("Node", names.full_path(node))
+    raise errors.make(ErrorId.REFERENCE_MISSING, type="Node", path=names.full_path(node))
 
 
 RULES: tuple[Rules, ...] = (
-    *(MonitorRules(t) for t in MONITOR_TYPES),
-    *(ProfileRules(f"ltm/profile/{t}") for t in PROFILE_TYPES),
-    *(PersistenceRules(f"ltm/persistence/{t}") for t in catalogue.PERSISTENCE),
-    # Read by Ansible's virtual-server module on 14.0+ to detect SIP virtuals [C].
-    ProfileRules("ltm/message-routing/sip/profile/session"),
+    *MONITORS,
     NodeRules(),
     PoolRules(),
+    *VIRTUALS,
 )

@@ -1,27 +1,25 @@
-"""Statistics of local-traffic and network objects, as `<object>/stats` reports them.
+"""What LTM answers beyond its configuration objects (those are `rest.configuration`'s): the
+statistics of pools, nodes, virtual servers and virtual addresses, as `<object>/stats`
+reports them (the envelope and the routes are `rest.stats`').
 
-The field names are those a 16.1.3 device returns for pools, nodes, virtual servers, virtual
-addresses, VLANs and interfaces (stackstate-lab/sts-f5-agent-checks
+The field names are those a 16.1.3 device returns (stackstate-lab/sts-f5-agent-checks
 `tests/resources/responses/*_stats.json`, 16.1.3) and those F5's `bigip_device_info` reads
-from them (`activeMemberCnt`, `serverside.*`, `status.availabilityState`, `macTrue`...).
-Dotted names are flat keys on the wire (`"serverside.bitsIn": {"value": 0}`).
+from them (`activeMemberCnt`, `serverside.*`, `status.availabilityState`...). Dotted names
+are flat keys on the wire (`"serverside.bitsIn": {"value": 0}`).
 
 The simulator carries no traffic and runs no health monitors, so every counter is zero and
 every availability is `unknown` with the reason a device gives for objects it has not
-checked; what the configuration decides (member counts, monitor rule, enabled state, tag,
-MTU, MAC) is read from the model.
+checked; what the configuration decides (member counts, monitor rule, enabled state) is read
+from the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from . import names
-from .device import Device
-from .store import Obj
-
-Fields = dict[str, Any]
+from .. import names
+from ..device import Device
+from ..rest.render import Fields, zeros
+from ..rest.stats import FieldsOf
+from ..store import Obj
 
 TRAFFIC = ("bitsIn", "bitsOut", "curConns", "maxConns", "pktsIn", "pktsOut", "totConns")
 CONNQ = ("ageEdm", "ageEma", "ageHead", "ageMax", "depth", "serviced")
@@ -37,26 +35,6 @@ SYNCOOKIE = (
     "syncookies",
 )
 MESSAGE_ROUTING = ("msgIn", "msgOut", "reqIn", "reqOut", "respIn", "respOut")
-INTERFACE_COUNTERS = ("bitsIn", "bitsOut", "dropsAll", "errorsAll", "pktsIn", "pktsOut")
-IFC_STAT = (
-    "hcInBroadcastPkts",
-    "hcInMulticastPkts",
-    "hcInOctets",
-    "hcInUcastPkts",
-    "hcOutBroadcastPkts",
-    "hcOutMulticastPkts",
-    "hcOutOctets",
-    "hcOutUcastPkts",
-    "inDiscards",
-    "inErrors",
-    "inUnknownProtos",
-    "outDiscards",
-    "outErrors",
-    "pvaInOctets",
-    "pvaInPkts",
-    "pvaOutOctets",
-    "pvaOutPkts",
-)
 # [F] the reason a 16.1.3 device gives for a virtual (or virtual address) whose children are
 # not monitored; [I] the same wording for a pool.
 UNCHECKED = (
@@ -64,10 +42,6 @@ UNCHECKED = (
     "are not available yet"
 )
 NODE_UNCHECKED = "Node address does not have service checking enabled"  # [I]
-
-
-def zeros(prefix: str, keys: tuple[str, ...]) -> Fields:
-    return {f"{prefix}.{k}": 0 for k in keys}
 
 
 def status(enabled: bool, reason: str) -> Fields:
@@ -160,55 +134,9 @@ def virtual_address_stats(dev: Device, address: Obj) -> Fields:
     }
 
 
-def interface_stats(dev: Device, interface: Obj) -> Fields:
-    enabled = interface.props.get("enabled", True) is not False
-    return {
-        **zeros("counters", INTERFACE_COUNTERS),
-        "mediaActive": interface.props.get("mediaActive", "none"),
-        "tmName": interface.name,
-        "status": "up" if enabled else "disabled",
-    }
-
-
-def vlan_stats(dev: Device, vlan: Obj) -> Fields:
-    """The flat fields; `vlan_members` gives the per-member blocks a VLAN also reports."""
-    members = vlan.child_list("interfaces")
-    first = dev.store.get("net/interface", members[0].name) if members else None
-    mac = first.props.get("macAddress") if first else dev.identity.base_mac
-    return {
-        "cVid": str(vlan.props["customerTag"]) if "customerTag" in vlan.props else " ",
-        "id": vlan.props.get("tag", 0),
-        "ifname": vlan.name,
-        "macTrue": mac,
-        "mtu": vlan.props.get("mtu", 1500),
-        "tmName": vlan.full_path,
-    }
-
-
-def vlan_members(dev: Device, vlan: Obj) -> list[tuple[str, Fields, Fields]]:
-    """(interface, member fields, interface fields) for each interface of a VLAN."""
-    out = []
-    for member in vlan.child_list("interfaces"):
-        interface = dev.store.get("net/interface", member.name)
-        tagged = member.props.get("tagged") is True
-        fields = {
-            "tmName": member.name,
-            "tagMode": member.props.get("tagMode", "none"),
-            "tagged": "yes" if tagged else "no",
-        }
-        out.append((member.name, fields, interface_stats(dev, interface) if interface else {}))
-    return out
-
-
-def vlan_counters() -> Fields:
-    return {k: 0 for k in IFC_STAT}
-
-
-STATS: dict[str, Callable[[Device, Obj], Fields]] = {
+STATS: dict[str, FieldsOf] = {
     "ltm/pool": pool_stats,
     "ltm/node": node_stats,
     "ltm/virtual": virtual_stats,
     "ltm/virtual-address": virtual_address_stats,
-    "net/vlan": vlan_stats,
-    "net/interface": interface_stats,
 }

@@ -18,15 +18,14 @@ its groups until `online`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from . import errors, names
-from .cm import LOCAL_ONLY, failover_groups
-from .device import Device
-from .store import Obj
-
-if TYPE_CHECKING:
-    from .cluster import Cluster
+from .. import errors, names
+from ..device import Device
+from ..errors import ErrorId
+from ..store import Obj
+from .collaborators import FailoverPeers, Scheduler
+from .models import LOCAL_ONLY, failover_groups
 
 
 @dataclass
@@ -88,8 +87,11 @@ def floating_groups(dev: Device) -> list[Obj]:
 class Failover:
     """Active/standby state of every floating traffic group, per failover domain."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def __init__(self, peers: FailoverPeers, events: Scheduler, failback_scale: float) -> None:
+        self.peers = peers
+        self.events = events
+        # Auto failback waits `autoFailbackTime` times this (`Timing.failback_scale`).
+        self.failback_scale = failback_scale
         self.states: dict[tuple[str, str], TgState] = {}
         # Every move of a traffic group that was active somewhere, for tests that must show
         # a group never left its device (or came back to it), not just where it ended.
@@ -97,7 +99,7 @@ class Failover:
 
     def domains(self) -> dict[str, Domain]:
         out: dict[str, Domain] = {}
-        for dev in self.cluster.devices.values():
+        for dev in self.peers.members():
             key = domain_key(dev)
             out.setdefault(key, Domain(key)).members.append(dev)
         return out
@@ -116,7 +118,7 @@ class Failover:
         return first + [m for m in holders if m not in first]
 
     def recompute(self) -> None:
-        now = self.cluster.clock.now()
+        now = self.events.now()
         live: set[tuple[str, str]] = set()
         for domain in self.domains().values():
             tgs = {tg.full_path for m in domain.members for tg in floating_groups(m)}
@@ -128,7 +130,7 @@ class Failover:
 
     def _place(self, domain: Domain, tg: str, now: float) -> None:
         ranking = self.ranking(domain, tg)
-        candidates = [m for m in ranking if self.cluster.available(m)]
+        candidates = [m for m in ranking if self.peers.available(m)]
         state = self.states.get((domain.key, tg))
         if state is None:
             state = self._seed(tg, ranking, candidates)
@@ -148,12 +150,9 @@ class Failover:
         if not wants_back or definition is None:
             state.failback_at = None
         elif state.failback_at is None:
-            wait = (
-                int(definition.props.get("autoFailbackTime", 60))
-                * self.cluster.timing.failback_scale
-            )
+            wait = int(definition.props.get("autoFailbackTime", 60)) * self.failback_scale
             state.failback_at = now + wait
-            self.cluster.schedule(state.failback_at - now, self.recompute, f"failback {tg}")
+            self.events.schedule(state.failback_at - now, self.recompute, f"failback {tg}")
         elif now >= state.failback_at:
             self._move(state, home, tg)
 
@@ -169,9 +168,7 @@ class Failover:
         if state.active != to:
             state.previous = state.active
             if state.active is not None:
-                self.history.append(
-                    Move(self.cluster.clock.now(), names.base_name(tg), state.active, to)
-                )
+                self.history.append(Move(self.events.now(), names.base_name(tg), state.active, to))
         state.active = to
         state.failback_at = None
 
@@ -189,9 +186,9 @@ class Failover:
         for group in groups:
             state = self.states.get((domain.key, group))
             if state is None or state.active != dev.name:
-                raise errors.failover_not_active(group)
+                raise errors.make(ErrorId.FAILOVER_NOT_ACTIVE, traffic_group=group)
             others = [
-                m for m in self.ranking(domain, group) if m is not dev and self.cluster.available(m)
+                m for m in self.ranking(domain, group) if m is not dev and self.peers.available(m)
             ]
             if others:
                 self._move(state, others[0].name, group)
@@ -213,13 +210,13 @@ class Failover:
             state = self.states.get((domain.key, tg.full_path), TgState(None))
             ranking = self.ranking(domain, tg.full_path)
             nxt = next(
-                (m.name for m in ranking if m.name != state.active and self.cluster.available(m)),
+                (m.name for m in ranking if m.name != state.active and self.peers.available(m)),
                 None,
             )
             for member in ranking:
                 if member.name == state.active:
                     label = "active"
-                elif self.cluster.available(member):
+                elif self.peers.available(member):
                     label = "standby"
                 else:
                     label = "offline"  # [I] a device that stopped answering
@@ -249,6 +246,6 @@ class Failover:
         """`failoverState` of a `cm/device` record."""
         if dev.forced_offline:
             return "forced-offline"
-        if not self.cluster.available(dev):
+        if not self.peers.available(dev):
             return "offline"
         return "active" if self.active_groups(dev) else "standby"

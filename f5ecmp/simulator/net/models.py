@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .objects import Kind, Rules, int_in_range, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, int_in_range, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 LOCAL_ONLY = "/Common/traffic-group-local-only"
 SELF_ALLOW_DEFAULTS = [
@@ -55,7 +56,7 @@ class InterfaceRules(Rules):
     def coerce(self, key: str, value: Any) -> Any:
         if key == "enabled":  # a real boolean on interfaces [F]
             if not isinstance(value, bool):
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return value
         return super().coerce(key, value)
 
@@ -144,9 +145,9 @@ class VlanRules(Rules):
             or dev.store.get("net/interface", name) is None
             or name == "mgmt"
         ):
-            raise errors.reference_missing("interface", str(name))
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="interface", path=str(name))
         if name in parent.children.get(sub, {}):
-            raise errors.already_exists("interface", name)
+            raise errors.make(ErrorId.ALREADY_EXISTS, type="interface", path=name)
         child = Obj("net/vlan/interfaces", name, {})
         parent.children.setdefault(sub, {})[name] = child
         self._set_member(parent, child, member)
@@ -176,17 +177,22 @@ class VlanRules(Rules):
         }
         if unknown:
             key = sorted(unknown)[0]
-            raise errors.unexpected_property("/net/vlan/interfaces/", key, member[key])
+            raise errors.make(
+                ErrorId.UNEXPECTED_PROPERTY,
+                path="/net/vlan/interfaces/",
+                key=key,
+                value=member[key],
+            )
         tagged = member.get("tagged") in (True, "true")
         if "untagged" in member and member.get("untagged") in (True, "true"):
             tagged = False
         mode = member.get("tagMode", "none")
         if mode not in TAG_MODES:
-            raise errors.invalid_value("tagMode", mode)
+            raise errors.make(ErrorId.INVALID_VALUE, key="tagMode", value=mode)
         if mode != "none" and ("customerTag" not in parent.props or not tagged):
             # [I] QinQ tag modes need a customer tag and a tagged member; on VE the device
             # refuses them otherwise (reference §2.2, VLAN member PATCH).
-            raise errors.invalid_value("tagMode", mode)
+            raise errors.make(ErrorId.INVALID_VALUE, key="tagMode", value=mode)
         child.props = {"tagMode": mode, ("tagged" if tagged else "untagged"): True}
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
@@ -197,19 +203,31 @@ class VlanRules(Rules):
                 "customerTag"
             ) == obj.props.get("customerTag"):
                 # [I] two VLANs cannot carry the same tag.
-                raise errors.invalid_value("tag", obj.props.get("tag"))
+                raise errors.make(ErrorId.INVALID_VALUE, key="tag", value=obj.props.get("tag"))
             for name, member in obj.children.get("interfaces", {}).items():
                 theirs = other.children.get("interfaces", {}).get(name)
                 if theirs is not None and (
                     "untagged" in member.props or "untagged" in theirs.props
                 ):
                     # [I] an untagged interface belongs to one VLAN only.
-                    raise errors.in_use("interface", name, "VLAN", other.full_path)
+                    raise errors.make(
+                        ErrorId.IN_USE,
+                        type="interface",
+                        path=name,
+                        user_type="VLAN",
+                        user_path=other.full_path,
+                    )
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for self_ip in dev.store.items("net/self"):
             if self_ip.props.get("vlan") == obj.full_path:
-                raise errors.in_use("VLAN", obj.full_path, "self IP", self_ip.full_path)
+                raise errors.make(
+                    ErrorId.IN_USE,
+                    type="VLAN",
+                    path=obj.full_path,
+                    user_type="self IP",
+                    user_path=self_ip.full_path,
+                )
 
 
 class SelfIpRules(Rules):
@@ -251,11 +269,11 @@ class SelfIpRules(Rules):
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         for key in ("address", "vlan"):
             if key not in obj.props:
-                raise errors.missing_property("self IP", key)
+                raise errors.make(ErrorId.MISSING_PROPERTY, type="self IP", key=key)
         if dev.store.get("net/vlan", obj.props["vlan"]) is None:
-            raise errors.reference_missing("VLAN", obj.props["vlan"])
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="VLAN", path=obj.props["vlan"])
         if dev.store.get("cm/traffic-group", obj.props["trafficGroup"]) is None:
-            raise errors.traffic_group_missing(obj.props["trafficGroup"])
+            raise errors.make(ErrorId.TRAFFIC_GROUP_MISSING, path=obj.props["trafficGroup"])
         mine = names.parse_self_address(obj.props["address"])
         route_domain_exists(dev, mine.route_domain)
         for other in dev.store.items(self.kind.path):
@@ -263,16 +281,21 @@ class SelfIpRules(Rules):
                 other.full_path != obj.full_path
                 and names.parse_self_address(other.props["address"]).ip == mine.ip
             ):
-                raise errors.self_ip_address_in_use(str(mine.ip), other.full_path)
+                raise errors.make(
+                    ErrorId.SELF_IP_ADDRESS_IN_USE, address=str(mine.ip), other=other.full_path
+                )
         if obj.props["floating"] == "enabled" and not static_subnet_holds(dev, obj):
-            raise errors.floating_self_outside_subnet(
-                obj.full_path, obj.props["address"], obj.props["vlan"]
+            raise errors.make(
+                ErrorId.FLOATING_SELF_OUTSIDE_SUBNET,
+                path=obj.full_path,
+                address=obj.props["address"],
+                vlan=obj.props["vlan"],
             )
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         address = str(names.parse_self_address(obj.props["address"]).ip)
         if dev.self_record().props.get("configsyncIp") == address:
-            raise errors.config_sync_address_in_use(address)
+            raise errors.make(ErrorId.CONFIG_SYNC_ADDRESS_IN_USE, address=address)
 
     def is_synced(self, obj: Obj) -> bool:
         return (
@@ -286,7 +309,9 @@ def route_domain_exists(dev: Device, suffix: str) -> None:
     if suffix and not any(
         str(rd.props.get("id")) == suffix[1:] for rd in dev.store.items("net/route-domain")
     ):
-        raise errors.reference_missing("route domain", f"/Common/{suffix[1:]}")
+        raise errors.make(
+            ErrorId.REFERENCE_MISSING, type="route domain", path=f"/Common/{suffix[1:]}"
+        )
 
 
 def static_subnet_holds(dev: Device, floating: Obj) -> bool:
@@ -320,7 +345,7 @@ def allow_service(value: Any) -> str | list[str] | None:
             continue
         proto, _, port = str(item).partition(":")
         if proto not in ALLOW_PROTOCOLS:
-            raise errors.invalid_value("allowService", item)
+            raise errors.make(ErrorId.INVALID_VALUE, key="allowService", value=item)
         out.append(f"{proto}:{int_in_range('allowService', port or 0, 0, 65535)}")
     return out
 
@@ -339,11 +364,13 @@ class RouteDomainRules(Rules):
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         if "id" not in obj.props:
-            raise errors.missing_property("route domain", "id")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="route domain", key="id")
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.props["id"] == 0:
-            raise errors.method_not_supported("DELETE", "/tm/net/route-domain/0")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method="DELETE", path="/tm/net/route-domain/0"
+            )
 
 
 class TunnelProfileRules(Rules):

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from .device import REGISTRY, Device
-from .store import ConfigStore, Obj, copy_value, same_content
+from ..device import REGISTRY, Device
+from ..store import ConfigStore, Obj, copy_value, same_content
 
 T = TypeVar("T")
 BREATHE_EVERY = 500

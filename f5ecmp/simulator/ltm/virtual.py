@@ -12,13 +12,14 @@ import datetime
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .net import route_domain_exists
-from .objects import Kind, Rules, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..net.models import route_domain_exists
+from ..objects import Kind, Rules, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 IP_PROTOCOLS = {6: "tcp", 17: "udp", 132: "sctp", 1: "icmp", 0: "any"}
 PROTOCOL_NAMES = frozenset({"tcp", "udp", "sctp", "icmp", "any", "ipv6-icmp", "gre"})
@@ -154,11 +155,11 @@ class VirtualRules(Rules):
                 return True
             if value in (False, "false"):
                 return False
-            raise errors.invalid_value(key, value)
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
         if key == "ipProtocol":
             proto = IP_PROTOCOLS.get(value, value) if isinstance(value, int) else value
             if proto not in PROTOCOL_NAMES:
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return proto
         if key == "destination":
             return names.parse_destination(value).text()
@@ -192,7 +193,7 @@ class VirtualRules(Rules):
         if "profiles" in body or creating:
             self._set_profiles(dev, obj, body.get("profiles"))
         if body.get("policies"):
-            raise errors.reference_missing("policy", str(body["policies"]))
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="policy", path=str(body["policies"]))
         obj.children.setdefault("policies", {})
 
     def _set_profiles(self, dev: Device, obj: Obj, given: Any) -> None:
@@ -203,34 +204,40 @@ class VirtualRules(Rules):
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         item = body if isinstance(body, dict) else {"name": body}
         if sub != "profiles":
-            raise errors.reference_missing("policy", str(item.get("name")))
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="policy", path=str(item.get("name")))
         path = ref_path(item, "profiles")
         if dev.profile_kind(path) is None:
-            raise errors.reference_missing("profile", path)
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="profile", path=path)
         context = item.get("context", "all")
         if context not in ("all", "clientside", "serverside"):
-            raise errors.invalid_value("context", context)
+            raise errors.make(ErrorId.INVALID_VALUE, key="context", value=context)
         child = Obj("ltm/virtual/profiles", path, {"context": context})
         parent.children.setdefault(sub, {})[path] = child
         return child
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         if "destination" not in obj.props:
-            raise errors.missing_property("Virtual Server", "destination")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Virtual Server", key="destination")
         pool = obj.props.get("pool")
         if pool is not None and dev.store.get("ltm/pool", pool) is None:
-            raise errors.reference_missing("Pool", pool)
+            raise errors.make(ErrorId.REFERENCE_MISSING, type="Pool", path=pool)
         for vlan in obj.props.get("vlans", []):
             if dev.store.get("net/vlan", vlan) is None:
-                raise errors.reference_missing("VLAN", vlan)
+                raise errors.make(ErrorId.REFERENCE_MISSING, type="VLAN", path=vlan)
         if obj.props.get("rules"):
-            raise errors.reference_missing("iRule", str(obj.props["rules"][0]))
+            raise errors.make(
+                ErrorId.REFERENCE_MISSING, type="iRule", path=str(obj.props["rules"][0])
+            )
         target = names.parse_destination(obj.props["destination"])
         if (
             not names.is_ip(target.address)
             and dev.store.get("ltm/virtual-address", names.full_path(target.address)) is None
         ):
-            raise errors.reference_missing("Virtual Address", names.full_path(target.address))
+            raise errors.make(
+                ErrorId.REFERENCE_MISSING,
+                type="Virtual Address",
+                path=names.full_path(target.address),
+            )
         if obj.props["mask"] == HOST_MASK_V4 and ":" in target.address:
             obj.props["mask"] = HOST_MASK_V6
 
@@ -253,10 +260,10 @@ def snat(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         value = {"type": value}
     if not isinstance(value, dict) or str(value.get("type", "")).lower() not in SNAT_TYPES:
-        raise errors.invalid_value("sourceAddressTranslation", value)
+        raise errors.make(ErrorId.INVALID_VALUE, key="sourceAddressTranslation", value=value)
     kind = str(value["type"]).lower()
     if kind in ("snat", "lsn"):
-        raise errors.reference_missing("SNAT pool", str(value.get("pool")))
+        raise errors.make(ErrorId.REFERENCE_MISSING, type="SNAT pool", path=str(value.get("pool")))
     return {"type": kind}
 
 
@@ -317,7 +324,7 @@ class VirtualAddressRules(Rules):
                 return "yes"
             if value in (False, "no"):
                 return "no"
-            raise errors.invalid_value(key, value)
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
         if key == "address":
             host, rd = names.split_route_domain(names.strip_zero_route_domain(str(value)))
             return str(names.parse_ip(host)) + rd
@@ -340,18 +347,22 @@ class VirtualAddressRules(Rules):
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         if "address" not in obj.props:
-            raise errors.missing_property("Virtual Address", "address")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type="Virtual Address", key="address")
         route_domain_exists(dev, names.split_route_domain(obj.props["address"])[1])
         if dev.store.get("cm/traffic-group", obj.props["trafficGroup"]) is None:
-            raise errors.traffic_group_missing(obj.props["trafficGroup"])
+            raise errors.make(ErrorId.TRAFFIC_GROUP_MISSING, path=obj.props["trafficGroup"])
         if obj.props["arp"] == "enabled" and obj.props["spanning"] == "enabled":
-            raise errors.arp_and_spanning(obj.full_path)
+            raise errors.make(ErrorId.ARP_AND_SPANNING, path=obj.full_path)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for virtual in dev.store.items("ltm/virtual"):
             if virtual_address_of(dev, virtual) is obj:
-                raise errors.in_use(
-                    "Virtual Address", obj.full_path, "Virtual Server", virtual.full_path
+                raise errors.make(
+                    ErrorId.IN_USE,
+                    type="Virtual Address",
+                    path=obj.full_path,
+                    user_type="Virtual Server",
+                    user_path=virtual.full_path,
                 )
 
 

@@ -1,4 +1,6 @@
-"""Configuration objects over REST: collections, objects, subcollections and singletons.
+"""Configuration objects over REST, for every area: collections, objects, subcollections and
+singletons of the registry's kinds (`device.REGISTRY`), and the organizing collections above
+them (`GET /mgmt/tm/<module>/`).
 
 `POST` to a collection creates (200 with the object, not 201), `PATCH` merges, `PUT`
 replaces, `DELETE` answers 200 with an empty body (reference §1.8). Query options:
@@ -8,15 +10,18 @@ replaces, `DELETE` answers 200 with an empty body (reference §1.8). Query optio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .. import errors, names
 from ..device import REGISTRY
+from ..errors import ErrorId
 from ..objects import Rules, find_child
 from ..store import Obj
 from .base import Ctx, Response, empty_response, json_response
 from .paging import counters, paging
 from .render import collection, object_path, render_child, render_object, select
+from .routing import Handler
 
 FILTER = re.compile(r"^\s*partition\s+eq\s+(\S+)\s*$")
 
@@ -28,6 +33,41 @@ def find_kind(segments: list[str]) -> tuple[Rules, list[str]] | None:
         if rules is not None and len(segments) >= size:
             return rules, segments[size:]
     return None
+
+
+def configuration(ctx: Ctx) -> Response:
+    """Any `/mgmt/tm/<collection>[/<object>[/<sub>[/<item>]]]` of a registered kind; reads
+    are answered from the cluster's `ResponseCache` while nothing has changed."""
+    found = find_kind(ctx.rest)
+    if found is None:
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path=ctx.req.path.removeprefix("/mgmt"))
+    if ctx.req.method == "GET":
+        return ctx.app.responses.answer(ctx, lambda: handle_config(ctx, *found))
+    return handle_config(ctx, *found)
+
+
+def organizing(
+    module: str, *, listed: Iterable[str] | None = None, extra: Iterable[str] = ()
+) -> Handler:
+    """`GET /mgmt/tm/<module>/`: references to what lives below it [F]; `listed` in that
+    order, or the module's collections and `extra` by name."""
+    subs = list(listed) if listed is not None else None
+
+    def handle(ctx: Ctx) -> Response:
+        found = subs
+        if found is None:
+            found = sorted(
+                {p.split("/")[1] for p in REGISTRY if p.startswith(f"{module}/")} | set(extra)
+            )
+        return json_response(
+            {
+                "kind": f"tm:{module}:{module}collectionstate",
+                "selfLink": ctx.view.link(module, top=True),
+                "items": [{"reference": {"link": ctx.view.link(f"{module}/{s}")}} for s in found],
+            }
+        )
+
+    return handle
 
 
 def object_name(rules: Rules, segment: str) -> str:
@@ -48,7 +88,7 @@ def handle_config(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
         return handle_object(ctx, rules, path)
     sub = rest[1]
     if sub not in rules.kind.subcollections or len(rest) > 3:
-        raise errors.uri_not_registered(ctx.req.path[len("/mgmt") :])
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path=ctx.req.path[len("/mgmt") :])
     if len(rest) == 2:
         return handle_children(ctx, rules, path, sub)
     return handle_child(ctx, rules, path, sub, child_name(sub, rest[2]))
@@ -63,10 +103,12 @@ def handle_collection(ctx: Ctx, rules: Rules) -> Response:
         return list_objects(ctx, rules)
     if method == "POST":
         if not rules.creatable:
-            raise errors.method_not_supported(method, f"/tm/{rules.kind.path}")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method=method, path=f"/tm/{rules.kind.path}"
+            )
         obj = ctx.dev.create(rules.kind.path, ctx.body())
         return json_response(render_object(ctx.dev, rules.kind, obj, ctx.view))
-    raise errors.method_not_supported(method, f"/tm/{rules.kind.path}")
+    raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=method, path=f"/tm/{rules.kind.path}")
 
 
 def list_objects(ctx: Ctx, rules: Rules) -> Response:
@@ -83,7 +125,9 @@ def filtered(ctx: Ctx, items: list[Obj]) -> list[Obj]:
         return items
     match = FILTER.match(text)
     if match is None:
-        raise errors.invalid_value("$filter", text)  # [I] only `partition eq X` is supported
+        raise errors.make(
+            ErrorId.INVALID_VALUE, key="$filter", value=text
+        )  # [I] only `partition eq X` is supported
     return [o for o in items if o.partition == match.group(1)]
 
 
@@ -101,7 +145,7 @@ def handle_object(ctx: Ctx, rules: Rules, path: str) -> Response:
         ctx.dev.delete(kind, path)
         return empty_response()
     else:
-        raise errors.method_not_supported(method, f"/tm/{kind}")
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=method, path=f"/tm/{kind}")
     return one(ctx, render_object(ctx.dev, rules.kind, obj, ctx.view, top=True))
 
 
@@ -112,13 +156,13 @@ def one(ctx: Ctx, item: dict[str, Any]) -> Response:
 def handle_singleton(ctx: Ctx, rules: Rules, rest: list[str]) -> Response:
     kind = rules.kind.path
     if rest:
-        raise errors.uri_not_registered(ctx.req.path[len("/mgmt") :])
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path=ctx.req.path[len("/mgmt") :])
     if ctx.req.method == "GET":
         obj = ctx.dev.get(kind, "")
     elif ctx.req.method in ("PATCH", "PUT"):
         obj = ctx.dev.modify(kind, "", ctx.body(), replace=ctx.req.method == "PUT")
     else:
-        raise errors.method_not_supported(ctx.req.method, f"/tm/{kind}")
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=f"/tm/{kind}")
     return one(ctx, render_object(ctx.dev, rules.kind, obj, ctx.view, top=True))
 
 
@@ -147,13 +191,17 @@ def handle_children(ctx: Ctx, rules: Rules, path: str, sub: str) -> Response:
                 ctx.dev, rules.kind, ctx.dev.get(rules.kind.path, path), sub, child, ctx.view
             )
         )
-    raise errors.method_not_supported(ctx.req.method, f"/tm/{rules.kind.path}/{sub}")
+    raise errors.make(
+        ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path=f"/tm/{rules.kind.path}/{sub}"
+    )
 
 
 def handle_child(ctx: Ctx, rules: Rules, path: str, sub: str, key: str) -> Response:
     method = ctx.req.method
     if method not in ("GET", "PATCH", "PUT", "DELETE"):
-        raise errors.method_not_supported(method, f"/tm/{rules.kind.path}/{sub}")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=method, path=f"/tm/{rules.kind.path}/{sub}"
+        )
     if method == "GET":
         parent = ctx.dev.get(rules.kind.path, path)
         child = find_child(rules, parent, sub, key)

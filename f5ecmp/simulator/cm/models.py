@@ -3,8 +3,8 @@ groups (+ `devices`) and traffic groups.
 
 The guide's "Specifying config sync, failover, and mirroring addresses", "Creating a
 Sync-Failover device group" and "Creating traffic groups for failover" sections. What happens
-*because* of these objects (replication, config sync, failover) is in `cluster`, `sync` and
-`failover`; this module only decides what a device accepts.
+*because* of these objects is in `replication`, `sync` and `failover`; this module only
+decides what a device accepts.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .objects import Kind, Rules, ref_path, table
-from .store import Obj
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, ref_path, table
+from ..store import Obj
 
 if TYPE_CHECKING:
-    from .device import Device
+    from ..device import Device
 
 TRUST_GROUP = "/Common/device_trust_group"
 BUILTIN_GROUPS = frozenset({TRUST_GROUP, "/Common/gtm"})
@@ -103,7 +104,7 @@ class DeviceRules(Rules):
         ]
         for key, value, allowed in checks:
             if value is not None and value not in allowed and value not in own:
-                raise errors.not_a_self_ip(key, str(value))
+                raise errors.make(ErrorId.NOT_A_SELF_IP, key=key, address=str(value))
 
 
 def unicast_addresses(value: Any) -> list[dict[str, Any]]:
@@ -111,11 +112,11 @@ def unicast_addresses(value: Any) -> list[dict[str, Any]]:
     if value in ("none", None, []):
         return []
     if not isinstance(value, list):
-        raise errors.invalid_value("unicastAddress", value)
+        raise errors.make(ErrorId.INVALID_VALUE, key="unicastAddress", value=value)
     out = []
     for entry in value:
         if not isinstance(entry, dict) or "ip" not in entry:
-            raise errors.invalid_value("unicastAddress", entry)
+            raise errors.make(ErrorId.INVALID_VALUE, key="unicastAddress", value=entry)
         ip = entry["ip"] if entry["ip"] == MANAGEMENT_IP else str(names.parse_ip(entry["ip"]))
         port = int(entry.get("port", FAILOVER_PORT))
         out.append({"effectiveIp": ip, "effectivePort": port, "ip": ip, "port": port})
@@ -152,7 +153,7 @@ class DeviceGroupRules(Rules):
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         if obj.full_path in BUILTIN_GROUPS and not creating:
-            raise errors.builtin_device_group(obj.name)
+            raise errors.make(ErrorId.BUILTIN_DEVICE_GROUP, name=obj.name)
         if creating and body.get("type") == "sync-failover" and "networkFailover" not in body:
             body = {**body, "networkFailover": "enabled"}
         super().apply(dev, obj, body, creating)
@@ -161,17 +162,17 @@ class DeviceGroupRules(Rules):
 
     def add_child(self, dev: Device, parent: Obj, sub: str, body: dict[str, Any]) -> Obj:
         if parent.full_path in BUILTIN_GROUPS:
-            raise errors.builtin_device_group(parent.name)
+            raise errors.make(ErrorId.BUILTIN_DEVICE_GROUP, name=parent.name)
         path = ref_path(body, "devices")
         if path in parent.children.get(sub, {}):
-            raise errors.already_exists("device", path)
+            raise errors.make(ErrorId.ALREADY_EXISTS, type="device", path=path)
         child = Obj("cm/device-group/devices", path, {})
         parent.children.setdefault(sub, {})[path] = child
         return child
 
     def remove_child(self, dev: Device, parent: Obj, sub: str, child: Obj) -> None:
         if parent.full_path in BUILTIN_GROUPS:
-            raise errors.builtin_device_group(parent.name)
+            raise errors.make(ErrorId.BUILTIN_DEVICE_GROUP, name=parent.name)
         super().remove_child(dev, parent, sub, child)
 
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
@@ -179,16 +180,18 @@ class DeviceGroupRules(Rules):
             return
         for member in obj.children.get("devices", {}):
             if names.base_name(member) not in dev.trust:
-                raise errors.device_not_in_trust(member)
+                raise errors.make(ErrorId.DEVICE_NOT_IN_TRUST, device=member)
             if obj.props["type"] != "sync-failover":
                 continue
             for group in failover_groups(dev):
                 if group.full_path != obj.full_path and member in group.children.get("devices", {}):
-                    raise errors.device_in_other_failover_group(member, group.full_path)
+                    raise errors.make(
+                        ErrorId.DEVICE_IN_OTHER_FAILOVER_GROUP, device=member, group=group.full_path
+                    )
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_GROUPS:
-            raise errors.builtin_device_group(obj.name)
+            raise errors.make(ErrorId.BUILTIN_DEVICE_GROUP, name=obj.name)
 
 
 class TrafficGroupRules(Rules):
@@ -223,23 +226,23 @@ class TrafficGroupRules(Rules):
             if value in ("none", "", None, [], [""]):
                 return None
             if not isinstance(value, list):
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return [ref_path(v, key) for v in value]
         if key == "mac":
             if value in ("", "none"):
                 return "none"
             if not isinstance(value, str) or not MAC.match(value):
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return value
         if key == "haGroup":
             if value not in ("none", ""):
-                raise errors.reference_missing("HA group", str(value))
+                raise errors.make(ErrorId.REFERENCE_MISSING, type="HA group", path=str(value))
             return None
         return super().coerce(key, value)
 
     def apply(self, dev: Device, obj: Obj, body: dict[str, Any], creating: bool) -> None:
         if obj.full_path == LOCAL_ONLY:
-            raise errors.invalid_value("name", obj.name)
+            raise errors.make(ErrorId.INVALID_VALUE, key="name", value=obj.name)
         super().apply(dev, obj, body, creating)
         if creating:
             used = {tg.props.get("unitId", 0) for tg in dev.store.items(self.kind.path)}
@@ -255,20 +258,28 @@ class TrafficGroupRules(Rules):
         }
         for device in order:
             if names.base_name(device) not in peers:
-                raise errors.ha_order_device_not_member(device, obj.full_path)
+                raise errors.make(
+                    ErrorId.HA_ORDER_DEVICE_NOT_MEMBER, device=device, traffic_group=obj.full_path
+                )
         if obj.props["autoFailbackEnabled"] == "true" and not order:
-            raise errors.auto_failback_without_ha_order(obj.full_path)
+            raise errors.make(ErrorId.AUTO_FAILBACK_WITHOUT_HA_ORDER, traffic_group=obj.full_path)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         if obj.full_path in BUILTIN_TRAFFIC_GROUPS:
-            raise errors.builtin_traffic_group(obj.full_path)
+            raise errors.make(ErrorId.BUILTIN_TRAFFIC_GROUP, path=obj.full_path)
         for kind, user_type in (
             ("net/self", "self IP"),
             ("ltm/virtual-address", "Virtual Address"),
         ):
             for user in dev.store.items(kind):
                 if user.props.get("trafficGroup") == obj.full_path:
-                    raise errors.in_use("traffic group", obj.full_path, user_type, user.full_path)
+                    raise errors.make(
+                        ErrorId.IN_USE,
+                        type="traffic group",
+                        path=obj.full_path,
+                        user_type=user_type,
+                        user_path=user.full_path,
+                    )
 
     def is_synced(self, obj: Obj) -> bool:
         return obj.full_path != LOCAL_ONLY

@@ -1,25 +1,26 @@
-"""Cluster management over REST: device records, trust, config sync, sync and failover status,
-traffic-group stats and failover commands (reference §4.5-§4.10)."""
+"""What cluster management answers over REST beyond its configuration objects (reference
+§4.5-§4.10): device records, the trust domain and add/remove-from-trust, config sync, sync
+and failover status, traffic-group stats. (`sys/failover` is `sys.responses`'.)"""
 
 from __future__ import annotations
 
-from .. import commands, errors, names
+from .. import errors, names
 from ..device import rules_for
+from ..errors import ErrorId
 from ..objects import Kind
-from ..store import Obj
-from ..tmsh import failover_line
-from .base import Ctx, Response, empty_response, json_response
-from .handlers import filtered, one
-from .paging import counters, paging
-from .render import (
+from ..rest.base import Ctx, Response, empty_response, json_response
+from ..rest.configuration import filtered, one
+from ..rest.paging import counters, paging
+from ..rest.render import (
     collection,
     detail_lines,
-    kind_string,
     render_object,
     single_stats,
     stats,
     stats_fields,
 )
+from ..store import Obj
+from . import commands
 
 TRUST_DOMAIN = Kind(
     "cm/trust-domain",
@@ -35,33 +36,36 @@ TRUST_DOMAIN = Kind(
 BASE = "https://localhost/mgmt/tm/"
 
 
-def handle_devices(ctx: Ctx, rest: list[str]) -> Response:
+def devices(ctx: Ctx) -> Response:
     """`cm/device`: the self record (writable connectivity) and one record per peer."""
+    rest = ctx.rest
     kind = rules_for("cm/device").kind
     cluster = ctx.app.cluster
     records = cluster.device_records(ctx.dev)
     if not rest:
         if ctx.req.method != "GET":
             # Placeholder devices and `mv` renames are not modelled.
-            raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+            raise errors.make(
+                ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/device"
+            )
         everything = filtered(ctx, records)
         pg = paging(ctx.req)
         items = [render_object(ctx.dev, kind, r, ctx.view) for r in pg.items(everything)]
         numbers = counters(pg, len(everything), len(items), kind.path, ctx.view)
         return json_response(collection(kind.path, ctx.view, items, paging=numbers))
     if rest == ["stats"]:
-        raise errors.uri_not_registered("/tm/cm/device/stats")
+        raise errors.make(ErrorId.URI_NOT_REGISTERED, path="/tm/cm/device/stats")
     path = names.full_path(rest[0])
     record = next((r for r in records if r.full_path == path), None)
     if record is None or len(rest) > 1:
-        raise errors.not_found("device", path)
+        raise errors.make(ErrorId.NOT_FOUND, type="device", path=path)
     if ctx.req.method in ("PATCH", "PUT"):
         if path != ctx.dev.full_name:
-            raise errors.peer_device_connectivity(record.name)
+            raise errors.make(ErrorId.PEER_DEVICE_CONNECTIVITY, name=record.name)
         ctx.dev.modify(kind.path, path, ctx.body(), replace=False)
         record = next(r for r in cluster.device_records(ctx.dev) if r.full_path == path)
     elif ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/device")
+        raise errors.make(ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/device")
     return one(ctx, render_object(ctx.dev, kind, record, ctx.view, top=True))
 
 
@@ -75,42 +79,37 @@ def trust_domain_obj(ctx: Ctx) -> Obj:
     )
 
 
-def handle_trust_domain(ctx: Ctx, rest: list[str]) -> Response:
+def trust_domain(ctx: Ctx) -> Response:
+    rest = ctx.rest
     if len(rest) > 1 or (rest and names.full_path(rest[0]) != "/Common/Root"):
-        raise errors.not_found("trust domain", names.full_path(rest[0]))
+        raise errors.make(ErrorId.NOT_FOUND, type="trust domain", path=names.full_path(rest[0]))
     if ctx.req.method == "DELETE":
         ctx.app.cluster.trust.reset(ctx.dev)
         return empty_response()
     if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/trust-domain")
+        raise errors.make(
+            ErrorId.METHOD_NOT_SUPPORTED, method=ctx.req.method, path="/tm/cm/trust-domain"
+        )
     item = render_object(ctx.dev, TRUST_DOMAIN, trust_domain_obj(ctx), ctx.view, top=bool(rest))
     if rest:
         return one(ctx, item)
     return json_response(collection(TRUST_DOMAIN.path, ctx.view, [item]))
 
 
-def handle_add_to_trust(ctx: Ctx) -> Response:
-    require_post(ctx, "/tm/cm/add-to-trust")
-    return json_response(ctx.app.cluster.trust.add(ctx.dev, ctx.body()))
+def add_to_trust(ctx: Ctx) -> Response:
+    return json_response(ctx.app.cluster.trust.add_to_trust(ctx.dev, ctx.body()))
 
 
-def handle_remove_from_trust(ctx: Ctx) -> Response:
-    require_post(ctx, "/tm/cm/remove-from-trust")
-    return json_response(ctx.app.cluster.trust.remove(ctx.dev, ctx.body()))
+def remove_from_trust(ctx: Ctx) -> Response:
+    return json_response(ctx.app.cluster.trust.remove_from_trust(ctx.dev, ctx.body()))
 
 
-def handle_config_sync(ctx: Ctx) -> Response:
+def config_sync(ctx: Ctx) -> Response:
     """`POST /mgmt/tm/cm` (utilCmdArgs) or `POST /mgmt/tm/cm/config-sync` (options)."""
-    require_post(ctx, "/tm/cm")
     return json_response(commands.config_sync(ctx.app.cluster, ctx.dev, ctx.body()))
 
 
-def require_post(ctx: Ctx, path: str) -> None:
-    if ctx.req.method != "POST":
-        raise errors.method_not_supported(ctx.req.method, path)
-
-
-def handle_sync_status(ctx: Ctx) -> Response:
+def get_sync_status(ctx: Ctx) -> Response:
     report = ctx.app.cluster.sync.report(ctx.dev)
     entries = {
         "color": {"description": report.color},
@@ -126,7 +125,7 @@ def handle_sync_status(ctx: Ctx) -> Response:
     )
 
 
-def handle_failover_status(ctx: Ctx) -> Response:
+def get_failover_status(ctx: Ctx) -> Response:
     report = ctx.app.cluster.failover.status(ctx.dev)
     entries: dict[str, object] = {"color": {"description": report.color}}
     if report.details:
@@ -141,14 +140,21 @@ def handle_failover_status(ctx: Ctx) -> Response:
     )
 
 
-def handle_traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
-    """`cm/traffic-group/stats` (all groups) or `cm/traffic-group/<tg>/stats` [F]."""
-    if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/cm/traffic-group/stats")
+def get_traffic_groups_stats(ctx: Ctx) -> Response:
+    """`cm/traffic-group/stats`: every traffic group on every device [F]."""
+    return traffic_group_stats(ctx, None)
+
+
+def get_traffic_group_stats(ctx: Ctx) -> Response:
+    """`cm/traffic-group/<tg>/stats`: one traffic group [F]."""
+    return traffic_group_stats(ctx, ctx.params["traffic_group"])
+
+
+def traffic_group_stats(ctx: Ctx, tg: str | None) -> Response:
     path = names.full_path(tg) if tg else None
     group = ctx.dev.store.get("cm/traffic-group", path) if path else None
     if path and group is None:
-        raise errors.not_found("traffic group", path)
+        raise errors.make(ErrorId.NOT_FOUND, type="traffic group", path=path)
     prefix = f"cm/traffic-group/{names.url_segment(path)}/" if path else "cm/traffic-group/"
     entries = {}
     for row in ctx.app.cluster.failover.rows(ctx.dev, only=path):
@@ -207,20 +213,3 @@ def tg_entry(
             ),
         }
     }
-
-
-def handle_sys_failover(ctx: Ctx) -> Response:
-    """`GET sys/failover` (one line of text) and `POST sys/failover` (standby/offline/online)."""
-    cluster = ctx.app.cluster
-    if ctx.req.method == "POST":
-        return json_response(commands.failover(cluster, ctx.dev, ctx.body()))
-    if ctx.req.method != "GET":
-        raise errors.method_not_supported(ctx.req.method, "/tm/sys/failover")
-    text = failover_line(cluster, ctx.dev, ctx.app.started)
-    return json_response(
-        {
-            "kind": kind_string("sys/failover", "stats"),
-            "selfLink": ctx.view.link("sys/failover", top=True),
-            "apiRawValues": {"apiAnonymous": text},
-        }
-    )

@@ -1,18 +1,19 @@
-"""Commands a device runs on request: config sync, failover, save (also through bash).
+"""Commands a device runs on request: config sync and failover (also through bash).
 
-Each takes the request body the way real clients send it (reference §4.9, §4.10, §4.5) and
-returns the echo the device answers with. Their effects happen on the cluster timeline.
+Each takes the request body the way real clients send it (reference §4.9, §4.10) and returns
+the echo the device answers with. Their effects happen on the cluster timeline.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .device import Device
+from .. import errors, names
+from ..device import Device
+from ..errors import ErrorId
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from ..cluster import Cluster
 
 FULL_LOAD = "force-full-load-push"
 
@@ -28,25 +29,25 @@ def parse_config_sync(body: dict[str, Any]) -> tuple[str, str]:
                 for direction in ("to-group", "from-group"):
                     if isinstance(option.get(direction), str):
                         return direction, option[direction]
-        raise errors.sync_command_invalid(str(options))
+        raise errors.make(ErrorId.SYNC_COMMAND_INVALID, args=str(options))
     args = body.get("utilCmdArgs")
     if not isinstance(args, str):
-        raise errors.sync_command_invalid(str(args))
+        raise errors.make(ErrorId.SYNC_COMMAND_INVALID, args=str(args))
     words = [w for w in args.split() if w != FULL_LOAD]
     if len(words) == 3 and words[0] == "config-sync" and words[1] in ("to-group", "from-group"):
         return words[1], words[2]
-    raise errors.sync_command_invalid(args)
+    raise errors.make(ErrorId.SYNC_COMMAND_INVALID, args=args)
 
 
 def config_sync(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
     """`POST /mgmt/tm/cm {"command":"run","utilCmdArgs":"config-sync to-group dg"}`."""
     if body.get("command") != "run":
-        raise errors.invalid_value("command", body.get("command"))
+        raise errors.make(ErrorId.INVALID_VALUE, key="command", value=body.get("command"))
     direction, group = parse_config_sync(body)
     path = names.full_path(group)
     found = dev.store.get("cm/device-group", path)
     if found is None:
-        raise errors.device_group_not_found_for_sync(group)
+        raise errors.make(ErrorId.DEVICE_GROUP_NOT_FOUND_FOR_SYNC, name=group)
     if dev.full_name not in found.children.get("devices", {}):
         # A device that knows the group (its definition is on every trusted device) but is not
         # a member has no one to sync with: the command is accepted and does nothing [C:
@@ -68,10 +69,10 @@ def parse_failover(body: dict[str, Any]) -> tuple[str, str | None]:
         tg = words[2] if len(words) == 3 and words[1] == "traffic-group" else None
         if words[0] in ("standby", "offline", "online") and (len(words) == 1 or tg):
             return words[0], tg
-        raise errors.invalid_value("utilCmdArgs", args)
+        raise errors.make(ErrorId.INVALID_VALUE, key="utilCmdArgs", value=args)
     chosen = [a for a in ("standby", "offline", "online") if body.get(a) in (True, "true")]
     if len(chosen) != 1:
-        raise errors.invalid_value("standby", body.get("standby"))
+        raise errors.make(ErrorId.INVALID_VALUE, key="standby", value=body.get("standby"))
     tg = body.get("traffic-group", body.get("trafficGroup"))
     return chosen[0], tg if isinstance(tg, str) else None
 
@@ -79,13 +80,13 @@ def parse_failover(body: dict[str, Any]) -> tuple[str, str | None]:
 def failover(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, Any]:
     """`POST /mgmt/tm/sys/failover`: standby (one traffic group or all), offline, online."""
     if body.get("command") != "run":
-        raise errors.invalid_value("command", body.get("command"))
+        raise errors.make(ErrorId.INVALID_VALUE, key="command", value=body.get("command"))
     action, tg = parse_failover(body)
     if action == "standby":
         path = names.full_path(tg) if tg else None
         active = cluster.failover.active_groups(dev)
         if path is not None and path not in active:
-            raise errors.failover_not_active(path)
+            raise errors.make(ErrorId.FAILOVER_NOT_ACTIVE, traffic_group=path)
         cluster.schedule(
             0,
             lambda: cluster.failover.standby(dev, path) if cluster.available(dev) else None,
@@ -95,11 +96,3 @@ def failover(cluster: Cluster, dev: Device, body: dict[str, Any]) -> dict[str, A
         dev.forced_offline = action == "offline"
         cluster.schedule(0, cluster.failover_changed, f"{action} {dev.name}")
     return {"kind": "tm:sys:failover:runstate", **body}
-
-
-def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
-    """`POST /mgmt/tm/sys/config {"command":"save"}` [D]."""
-    if body.get("command") != "save":
-        raise errors.invalid_value("command", body.get("command"))
-    dev.save_config()
-    return {"kind": "tm:sys:config:savestate", **body}

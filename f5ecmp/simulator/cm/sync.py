@@ -8,11 +8,11 @@ equal everywhere → In Sync; one member ahead → Changes Pending naming it; tw
 their own changes → a possible change conflict.
 
 What travels: objects whose rules say `is_synced` (LTM objects, virtual addresses, floating
-self IPs, traffic groups). Device-group definitions are replicated by the cluster when they
-change, not by config sync. VLANs, static self IPs, NTP/DNS and connectivity never travel.
+self IPs, traffic groups). Device-group definitions travel when they change (`replication`),
+not by config sync. VLANs, static self IPs, NTP/DNS and connectivity never travel.
 
-A sync lands when the clock says it does, not when someone next reads: the cluster's ticker
-runs it. Each target's new configuration is built and validated beside the live one while
+A sync lands when the clock says it does, not when someone next reads: it is an event on the
+scheduler it is given (the cluster's `events`). Each target's new configuration is built and validated beside the live one while
 reads carry on, then every target's is installed at once, with the new commit ids, so that a
 read sees the sync as not done or as done, never half of it.
 """
@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from . import errors, names
-from .cm import BUILTIN_GROUPS, TRUST_GROUP
-from .device import REGISTRY, Device
-from .store import ConfigStore, Obj
+from .. import errors, names
+from ..device import REGISTRY, Device
+from ..errors import ErrorId
+from ..store import ConfigStore, Obj
+from .collaborators import FailoverChanged, Scheduler, SyncPeers
+from .models import BUILTIN_GROUPS, TRUST_GROUP
 from .sync_copy import staged_configuration
-
-if TYPE_CHECKING:
-    from .cluster import Cluster
 
 Commit = tuple[float, int, str]  # (time, sequence, originating device)
 
@@ -114,8 +112,17 @@ def user_groups(dev: Device) -> list[Obj]:
 class SyncState:
     """Commit ids of every (device, group) and the syncs in flight."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
+    def __init__(
+        self,
+        peers: SyncPeers,
+        events: Scheduler,
+        delay: float,
+        failover_changed: FailoverChanged,
+    ) -> None:
+        self.peers = peers
+        self.events = events
+        self.delay = delay  # how long a sync takes to land
+        self.failover_changed = failover_changed
         self.views: dict[tuple[str, str], GroupView] = {}
         self.in_flight: dict[str, tuple[float, list[str]]] = {}
         self._seq = itertools.count(1)
@@ -128,7 +135,7 @@ class SyncState:
         return self.views.get((dev, group)) or GroupView()
 
     def new_commit(self, dev: Device) -> Commit:
-        return (self.cluster.clock.now(), next(self._seq), dev.name)
+        return (self.events.now(), next(self._seq), dev.name)
 
     # --- changes and syncs ----------------------------------------------------------------
     def record_change(self, dev: Device) -> None:
@@ -140,7 +147,7 @@ class SyncState:
                 self._auto_sync(dev, group.full_path)
 
     def _auto_sync(self, dev: Device, group_path: str) -> None:
-        self.cluster.schedule(
+        self.events.schedule(
             0, lambda: self.push(dev, group_path, False), f"auto sync {group_path} from {dev.name}"
         )
 
@@ -159,11 +166,11 @@ class SyncState:
         targets = [
             m
             for m in group_members(source, group)
-            if m != source.name and self.cluster.connected(source, self.cluster.device(m))
+            if m != source.name and self.peers.connected(source, self.peers.device(m))
         ]
-        delay = self.cluster.timing.sync_delay
-        self.in_flight[group_path] = (self.cluster.clock.now() + delay, targets)
-        self.cluster.schedule(
+        delay = self.delay
+        self.in_flight[group_path] = (self.events.now() + delay, targets)
+        self.events.schedule(
             delay,
             lambda: self._complete(source, group, targets, manual),
             f"sync {group_path} from {source.name}",
@@ -175,13 +182,13 @@ class SyncState:
         install them all at once."""
         staged: dict[str, ConfigStore | errors.SimError] = {}
         for name in targets:
-            target = self.cluster.device(name)
-            if self.cluster.connected(source, target):
+            target = self.peers.device(name)
+            if self.peers.connected(source, target):
                 try:
                     staged[name] = staged_configuration(source, target)
                 except errors.SimError as exc:
                     staged[name] = exc
-        with self.cluster.lock:
+        with self.events.alone():
             self._install(source, group, staged, manual)
 
     def _install(
@@ -196,7 +203,7 @@ class SyncState:
         save = manual or group.props.get("saveOnAutoSync") == "true"
         done = [source]
         for name, outcome in staged.items():
-            target = self.cluster.device(name)
+            target = self.peers.device(name)
             view = self.view(name, group.full_path)
             if isinstance(outcome, errors.SimError):
                 view.failure = outcome.message
@@ -210,31 +217,40 @@ class SyncState:
             view.synced_once = True
             if save:
                 dev.save_config()
-        self.cluster.failover_changed()
+        self.failover_changed()
 
     def pull(self, dev: Device, group_path: str) -> None:
         """`config-sync from-group`: take the configuration of the member with the newest
         commit. Not allowed before the group's first push [C]."""
         mine = self.view(dev.name, group_path)
         if not mine.synced_once:
-            raise errors.pull_before_push(names.base_name(group_path))
+            raise errors.make(ErrorId.PULL_BEFORE_PUSH, name=names.base_name(group_path))
         group = dev.store.get("cm/device-group", group_path)
         assert group is not None
         newest = max(
             (self.view(m, group_path).commit or (0.0, 0, m), m) for m in group_members(dev, group)
         )[1]
         if newest != dev.name:
-            self.push(self.cluster.device(newest), group_path, True)
+            self.push(self.peers.device(newest), group_path, True)
 
     def group_joined(self, dev: Device, group_path: str) -> None:
         self.views[(dev.name, group_path)] = GroupView()
 
+    def member_of(self, dev: Device, group_path: str) -> None:
+        """`dev` is a member of the group (a fresh view if it was not one already)."""
+        if (dev.name, group_path) not in self.views:
+            self.group_joined(dev, group_path)
+
+    def left(self, name: str, group_path: str) -> None:
+        """The device `name` is no longer a member of the group (or no longer has it)."""
+        self.views.pop((name, group_path), None)
+
     # --- status ---------------------------------------------------------------------------
     def group_status(self, dev: Device, group: Obj) -> GroupStatus:
         members = group_members(dev, group)
-        peers = [self.cluster.device(m) for m in members if m != dev.name]
+        peers = [self.peers.device(m) for m in members if m != dev.name]
         name = group.name
-        if any(not self.cluster.connected(dev, p) for p in peers):
+        if any(not self.peers.connected(dev, p) for p in peers):
             return GroupStatus(name, "Disconnected", DISCONNECTED)
         if group.full_path == TRUST_GROUP:
             return GroupStatus(name, "In Sync", IN_SYNC)
@@ -279,11 +295,7 @@ class SyncState:
         )
 
     def _link(self, dev: Device, peer: str) -> str:
-        return (
-            "connected"
-            if self.cluster.connected(dev, self.cluster.device(peer))
-            else "disconnected"
-        )
+        return "connected" if self.peers.connected(dev, self.peers.device(peer)) else "disconnected"
 
     def report(self, dev: Device) -> SyncReport:
         peers = sorted(dev.trust - {dev.name})

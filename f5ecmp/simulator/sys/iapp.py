@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .objects import Kind, Rules, ref_path
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, ref_path
 
 if TYPE_CHECKING:
-    from .device import Device
-    from .store import Obj
+    from ..device import Device
+    from ..store import Obj
 
 TEMPLATE = "sys/application/template"
 SERVICE = "sys/application/service"
@@ -48,13 +49,17 @@ class TemplateRules(Rules):
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         actions = obj.props.get("actions", {})
         if not isinstance(actions, dict) or not all(isinstance(a, dict) for a in actions.values()):
-            raise errors.invalid_value("actions", actions)
+            raise errors.make(ErrorId.INVALID_VALUE, key="actions", value=actions)
 
     def check_delete(self, dev: Device, obj: Obj) -> None:
         for service in dev.store.items(SERVICE):
             if service.props.get("template") == obj.full_path:
-                raise errors.in_use(
-                    "application template", obj.full_path, "application service", service.full_path
+                raise errors.make(
+                    ErrorId.IN_USE,
+                    type="application template",
+                    path=obj.full_path,
+                    user_type="application service",
+                    user_path=service.full_path,
                 )
 
 
@@ -110,10 +115,12 @@ class ServiceRules(Rules):
     def validate(self, dev: Device, obj: Obj, old: Obj | None) -> None:
         path = obj.props.get("template")
         if not isinstance(path, str):
-            raise errors.missing_property(self.kind.type_name, "template")
+            raise errors.make(ErrorId.MISSING_PROPERTY, type=self.kind.type_name, key="template")
         template = dev.store.get(TEMPLATE, path)
         if template is None:
-            raise errors.reference_missing(TemplateRules.kind.type_name, path)
+            raise errors.make(
+                ErrorId.REFERENCE_MISSING, type=TemplateRules.kind.type_name, path=path
+            )
         if old is None:
             for command in tmsh_commands(implementation(template)):
                 dev.run_tmsh(command)

@@ -1,4 +1,4 @@
-"""Users and tokens of one device (reference §3).
+"""Users and tokens of one device (reference §3), and the partitions their roles name.
 
 A token is 26 upper-case alphanumerics, lives `timeout` seconds (1200 by default, at most
 36000) from its start, and is sent back as `X-F5-Auth-Token`. The `token_ttl_s` fault shortens
@@ -14,8 +14,10 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
-from .clock import Clock
+from .. import errors
+from ..clock import Clock
+from ..errors import ErrorId
+from ..objects import Kind, Rules
 
 DEFAULT_TIMEOUT = 1200
 MAX_TIMEOUT = 36000
@@ -81,7 +83,9 @@ class Auth:
         ):
             echo = {k: v for k, v in body.items() if k != "password"}
             echo.update({"generation": 0, "lastUpdateMicros": 0})
-            raise errors.login_failed(json.dumps(echo, separators=(",", ":")))
+            raise errors.make(
+                ErrorId.LOGIN_FAILED, original_body=json.dumps(echo, separators=(",", ":"))
+            )
         timeout = DEFAULT_TIMEOUT
         if self.ttl_override is not None:
             timeout = max(0, int(self.ttl_override))
@@ -112,22 +116,33 @@ class Auth:
             if now < token.start + life:
                 return token
             self.tokens.pop(value, None)  # two reads may find it expired at once
-        raise errors.token_unknown()
+        raise errors.make(ErrorId.TOKEN_UNKNOWN)
 
-    def set_timeout(self, value: str, timeout: Any) -> Token:
+    def set_token_timeout(self, value: str, timeout: Any) -> Token:
         token = self.lookup(value)
         try:
             seconds = int(timeout)
         except (TypeError, ValueError):
-            raise errors.invalid_value("timeout", timeout) from None
+            raise errors.make(ErrorId.INVALID_VALUE, key="timeout", value=timeout) from None
         if not 0 < seconds <= MAX_TIMEOUT:
-            raise errors.token_timeout_too_large(timeout)
+            raise errors.make(ErrorId.TOKEN_TIMEOUT_TOO_LARGE, value=timeout)
         token.timeout = seconds
         token.generation += 1
         token.last_update = self.clock.now()
         return token
 
-    def delete(self, value: str) -> Token:
+    def delete_token(self, value: str) -> Token:
         token = self.lookup(value)
         del self.tokens[value]
         return token
+
+
+class PartitionRules(Rules):
+    """`auth/partition`: Common only; Ansible reads its `defaultRouteDomain` [C]."""
+
+    kind = Kind("auth/partition", "partition", foldered=False)
+    creatable = False
+    deletable = False
+
+
+RULES: tuple[Rules, ...] = (PartitionRules(),)

@@ -1,4 +1,5 @@
-"""System settings: NTP, DNS, global settings, provisioning, db keys and partitions.
+"""System settings: NTP, DNS, global settings, provisioning and db keys; saving the
+configuration; iApps LX package tasks.
 
 The guide's "Specifying a list of NTP servers" (and the optional DNS servers of "Before you
 begin"). All of it is local to each device and never travels with config sync (ยง5.1).
@@ -7,15 +8,19 @@ begin"). All of it is local to each device and never travels with config sync (ย
 from __future__ import annotations
 
 import functools
+import itertools
+import uuid
 import zoneinfo
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors, names
-from .objects import Kind, Rules, int_in_range, table
+from .. import errors, names
+from ..errors import ErrorId
+from ..objects import Kind, Rules, int_in_range, table
 
 if TYPE_CHECKING:
-    from .device import Device
-    from .store import Obj
+    from ..device import Device
+    from ..store import Obj
 
 # The default file-access prefixes of global settings [F].
 FILE_BLACKLIST = " ".join(
@@ -63,7 +68,7 @@ def server_list(key: str, value: Any) -> list[str] | None:
     if value in ("none", "", None) or value in ([], [""], ["none"]):
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise errors.invalid_value(key, value)
+        raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
     return list(value)
 
 
@@ -122,7 +127,7 @@ class NtpRules(SingletonRules):
         if key == "timezone":
             # [I] the device checks the zone against its tz database.
             if value not in time_zones():
-                raise errors.invalid_value(key, value)
+                raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
             return value
         return super().coerce(key, value)
 
@@ -190,16 +195,8 @@ class DbRules(Rules):
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "value" and not isinstance(value, str):
-            raise errors.invalid_value(key, value)
+            raise errors.make(ErrorId.INVALID_VALUE, key=key, value=value)
         return value
-
-
-class PartitionRules(Rules):
-    """`auth/partition`: Common only; Ansible reads its `defaultRouteDomain` [C]."""
-
-    kind = Kind("auth/partition", "partition", foldered=False)
-    creatable = False
-    deletable = False
 
 
 RULES: tuple[Rules, ...] = (
@@ -208,5 +205,47 @@ RULES: tuple[Rules, ...] = (
     GlobalSettingsRules(),
     ProvisionRules(),
     DbRules(),
-    PartitionRules(),
 )
+
+
+def save_config(dev: Device, body: dict[str, Any]) -> dict[str, Any]:
+    """`POST /mgmt/tm/sys/config {"command":"save"}` [D]."""
+    if body.get("command") != "save":
+        raise errors.make(ErrorId.INVALID_VALUE, key="command", value=body.get("command"))
+    dev.save_config()
+    return {"kind": "tm:sys:config:savestate", **body}
+
+
+@dataclass(frozen=True)
+class PackageTask:
+    """An iApps LX package-management task (`/mgmt/shared/iapp/package-management-tasks`)."""
+
+    task_id: str
+    created: int  # microseconds since the epoch
+
+
+class PackageTasks:
+    """The package tasks of every device. A fresh device has no iApps LX package installed
+    (AS3, DO, TS, CFE...): a `QUERY` finishes at once and finds nothing; installing or
+    removing packages is not modelled, so any other operation is refused [I]."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[tuple[str, str], PackageTask] = {}
+        self._numbers = itertools.count(1)
+
+    def create_task(self, device: str, body: dict[str, Any], now: float) -> PackageTask:
+        if body.get("operation") != "QUERY":
+            raise errors.make(ErrorId.INVALID_VALUE, key="operation", value=body.get("operation"))
+        task = PackageTask(str(uuid.UUID(int=next(self._numbers))), int(now * 1_000_000))
+        self.tasks[(device, task.task_id)] = task
+        return task
+
+    def get_task(self, device: str, task_id: str) -> PackageTask:
+        task = self.tasks.get((device, task_id))
+        if task is None:
+            raise errors.make(ErrorId.PACKAGE_TASK_NOT_FOUND, id=task_id)
+        return task
+
+    def clear(self) -> None:
+        """Forget every task (task ids keep counting)."""
+        self.tasks.clear()

@@ -1,0 +1,2 @@
+"""Utilities: the small bash and tmsh interpreter (`models`) behind `util/bash`
+(`responses`, `urls`)."""
