@@ -127,11 +127,13 @@ def session(given: str, monitored: bool) -> str:
     return "monitor-enabled" if monitored else "user-enabled"
 
 
-def refresh_sessions(pool: Obj) -> None:
+def refresh_sessions(pool: Obj, only: Obj | None = None) -> None:
     """A member is watched by its own monitor or its pool's; an FQDN member is a template for
     the members its name resolves to and stays "user-enabled"
-    (f5-ansible-bigip/load_ltm_pool_members.json)."""
-    for member in pool.children.get("members", {}).values():
+    (f5-ansible-bigip/load_ltm_pool_members.json). ``only``: just that member (one member
+    changed; refreshing them all for each would make a large pool's create quadratic)."""
+    members = [only] if only is not None else pool.children.get("members", {}).values()
+    for member in members:
         watched = "monitor" in pool.props or member.props["monitor"] != "default"
         template = bool(member.props["fqdn"].get("tmName"))
         member.props["session"] = session(member.props["session"], watched and not template)
@@ -293,7 +295,7 @@ class PoolRules(Rules):
                 raise errors.make(
                     ErrorId.UNEXPECTED_PROPERTY, path="/ltm/pool/members/", key=key, value=value
                 )
-        refresh_sessions(parent)
+        refresh_sessions(parent, child)
 
     def child_display(self, parent: Obj, sub: str, key: str) -> str:
         """`/Common/web /Common/10.0.0.1 80` [F]."""
