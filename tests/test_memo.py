@@ -176,9 +176,9 @@ def test_saving_forgets_nothing_and_cluster_commands_forget_everything() -> None
     assert gets(dev["a"]) == [VLANS, VLANS, VLANS]
 
 
-def test_a_wait_reads_the_devices_and_forgets_what_was_read_before_it() -> None:
+def test_a_wait_reads_the_devices_and_forgets_what_changes_by_itself() -> None:
     memo, dev = pair()
-    dev["a"].get(SYNC), dev["b"].get(NTP)
+    dev["a"].get(SYNC), dev["b"].get(NTP), dev["b"].get(DEVICES)
     polls = iter([False, False, True])
     waiter = Waiter(PollPolicy(first_s=0.01, max_s=0.01, deadline_s=5), sleep=lambda _s: None)
     waiter.around = memo.waiting
@@ -193,9 +193,10 @@ def test_a_wait_reads_the_devices_and_forgets_what_was_read_before_it() -> None:
     waiter.until("in sync", probe)
     assert gets(dev["a"]) == [SYNC] * 4  # every poll went to the device
     dev["a"].get(SYNC)  # the last poll's answer is kept
-    dev["b"].get(NTP)  # read before the wait: forgotten
+    dev["b"].get(DEVICES)  # trust, sync and failover show under cm: read before it, forgotten
+    dev["b"].get(NTP)  # nothing a wait waits for changes NTP: kept
     assert gets(dev["a"]) == [SYNC] * 4
-    assert gets(dev["b"]) == [NTP, NTP]
+    assert gets(dev["b"]) == [NTP, DEVICES, DEVICES]
 
 
 def test_a_read_under_way_while_its_device_is_written_is_not_kept() -> None:
@@ -228,3 +229,43 @@ def test_a_failed_write_keeps_no_answer_for_it() -> None:
         dev["a"].request("DELETE", f"{VLANS}/~Common~external")
     assert [i["name"] for i in dev["a"].get(VLANS)["items"]] == ["external"]
     assert gets(dev["a"]) == [VLANS, VLANS]
+
+
+def test_trust_and_failover_commands_forget_what_every_device_reports_under_cm() -> None:
+    _memo, dev = pair()
+    for api in dev.values():
+        api.get(VLANS), api.get(DEVICES)
+    dev["a"].request("POST", "/mgmt/tm/cm/add-to-trust", body={"command": "run"})
+    for api in dev.values():
+        api.get(VLANS), api.get(DEVICES)
+    assert gets(dev["a"]) == [VLANS, DEVICES, DEVICES]
+    assert gets(dev["b"]) == [VLANS, DEVICES, DEVICES]
+
+
+def test_creates_sent_together_bring_the_collection_read_up_to_date_when_the_last_ends() -> None:
+    memo, dev = pair()
+    dev["a"].get(VLANS)
+    first = memo.begin_write("a", "POST", VLANS, {"name": "internal"})
+    second = memo.begin_write("a", "POST", VLANS, {"name": "ha"})
+    memo.end_write(second, {"kind": "tm:net:vlan:vlanstate", "name": "ha",
+                            "fullPath": "/Common/ha"}, True)  # fmt: skip
+    dev["a"].get(VLANS)  # one still under way: the device is asked
+    memo.end_write(first, {"kind": "tm:net:vlan:vlanstate", "name": "internal",
+                           "fullPath": "/Common/internal"}, True)  # fmt: skip
+    names = [i["name"] for i in dev["a"].get(VLANS)["items"]]
+    assert gets(dev["a"]) == [VLANS, VLANS]
+    assert sorted(names) == ["external", "ha", "internal"]
+    # another write to that part while one is under way joins it: both answers count
+    third = memo.begin_write("a", "POST", VLANS, {"name": "x"})
+    dev["a"].request("DELETE", f"{VLANS}/~Common~external")
+    memo.end_write(third, {"kind": "tm:net:vlan:vlanstate", "name": "x",
+                           "fullPath": "/Common/x"}, True)  # fmt: skip
+    names = [i["name"] for i in dev["a"].get(VLANS)["items"]]
+    assert sorted(names) == ["ha", "internal", "x"] and len(gets(dev["a"])) == 2
+    # a config sync from another device meanwhile: nothing is kept
+    fourth = memo.begin_write("a", "POST", VLANS, {"name": "y"})
+    dev["b"].request("POST", "/mgmt/tm/cm", body={"command": "run"})
+    memo.end_write(fourth, {"kind": "tm:net:vlan:vlanstate", "name": "y",
+                            "fullPath": "/Common/y"}, True)  # fmt: skip
+    dev["a"].get(VLANS)
+    assert len(gets(dev["a"])) == 3

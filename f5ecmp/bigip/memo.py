@@ -11,17 +11,17 @@ client so that steps read through it without knowing:
   under ``cm`` (device records, device groups, traffic groups travel over the trust) forgets
   ``cm`` answers on every device, as do writes to synced objects when the group syncs
   automatically. Every write forgets every device's status answers (sync status, failover
-  status, ``/stats``). Commands that act on the cluster (config sync, add-to/remove-from
-  trust, failover, ``util/bash``, a transaction) forget everything; saving the configuration
-  forgets nothing (it changes no running configuration).
+  status, ``/stats``). Trust and failover commands forget ``cm`` on every device; a config
+  sync, ``util/bash`` and a transaction forget everything; saving the configuration forgets
+  nothing (it changes no running configuration).
 - **The device's answer to a write is the object as it stored it** (iControl REST answers a
   POST/PATCH/PUT with the whole object): it replaces or joins that object in the answers kept
   for its collection, so a step's check after applying reads no more than it must. An answer
   that carries an unexpanded subcollection (a VLAN's interfaces, a pool's members) where the
   read asked for it expanded cannot stand in for a read: that read goes to the device.
-- **Waiting always reads the devices**: while a wait runs (:meth:`ReadMemo.waiting`) reads
-  bypass the memory and refresh it, and when it ends every answer read before it is
-  forgotten: the devices change by themselves while one waits for them.
+- **Waiting reads the devices**: while a wait runs (:meth:`ReadMemo.waiting`), reads of
+  what trust, config sync and failover change by themselves (``cm``, status answers) bypass
+  the memory and refresh it, and when it ends such answers read before it are forgotten.
 - A read that was under way while a write happened is not kept (generation counter).
 
 The memory lives for one run of ``plan``/``apply``; nothing is kept on disk, and the final
@@ -40,13 +40,14 @@ from typing import Any
 from f5ecmp.bigip.api import DeviceApi, Json
 
 TM = "/mgmt/tm/"
-_CLUSTER_COMMANDS = (
-    "/mgmt/tm/cm",
+# Commands that may change any configuration on any device: a config sync, a shell.
+_CLUSTER_COMMANDS = ("/mgmt/tm/cm", "/mgmt/tm/cm/config-sync", "/mgmt/tm/util/bash")
+# Commands that change what every device reports under cm (trust, failover state) and its
+# status answers, nothing else.
+_CM_COMMANDS = (
     "/mgmt/tm/cm/add-to-trust",
     "/mgmt/tm/cm/remove-from-trust",
-    "/mgmt/tm/cm/config-sync",
     "/mgmt/tm/sys/failover",
-    "/mgmt/tm/util/bash",
 )
 SAVE_PATH = "/mgmt/tm/sys/config"
 _EXPAND = "expandSubcollections"
@@ -69,6 +70,11 @@ def is_status(path: str) -> bool:
     return path.endswith(("/stats", "-status")) or "/stats?" in path
 
 
+def _moving(path: str) -> bool:
+    """What changes by itself while one waits for trust, a sync or a failover."""
+    return area(path) == "cm" or is_status(path)
+
+
 def _unexpanded(obj: Any) -> bool:
     """An object carrying a subcollection reference without its items."""
     return isinstance(obj, dict) and any(
@@ -86,14 +92,24 @@ def _same_object(a: Any, b: Any) -> bool:
     return a.get("name") is not None and a.get("name") == b.get("name")
 
 
+@dataclass
+class _Group:
+    """Writes under way together to one part of one device."""
+
+    saved: dict[Key, tuple[int, Json]]  # the answers their own answers may bring up to date
+    generation: int  # that part's generation after the first began
+    expected: int = 0  # the bumps the group itself made since then
+    under_way: int = 0
+    answers: list[tuple[str, str, Json] | None] = field(default_factory=list)  # None: failed
+
+
 @dataclass(frozen=True)
 class _Pending:
     device: str
     method: str
     path: str
     body: Json
-    generation: int  # the device's, after the write began
-    saved: dict[Key, tuple[int, Json]]
+    group: _Group
 
 
 @dataclass
@@ -110,6 +126,7 @@ class ReadMemo:
     _status_generation: int = 0
     _sequence: int = 0  # answers are numbered as they are kept
     _waits: int = 0  # waits under way
+    _groups: dict[tuple[str, str], _Group] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
 
@@ -119,9 +136,11 @@ class ReadMemo:
 
     @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
-        """A wait for something the devices do by themselves: while any wait runs, reads go
-        to the devices (from every thread: a poll reads devices in parallel); when it ends,
-        every answer read before it began is forgotten — the devices moved on meanwhile."""
+        """A wait for something the devices do by themselves — trust, config sync, failover,
+        all of which BIG-IP shows under ``cm`` and in its status answers: while any wait
+        runs, such reads go to the devices (from every thread: a poll reads devices in
+        parallel); when it ends, such answers read before it began are forgotten. (A config
+        sync, which changes everything on the peers, is a command: sending it forgot all.)"""
         with self._lock:
             self._waits += 1
             mark = self._sequence
@@ -130,7 +149,9 @@ class ReadMemo:
         finally:
             with self._lock:
                 self._waits -= 1
-                self._answers = {k: v for k, v in self._answers.items() if v[0] > mark}
+                self._answers = {
+                    k: v for k, v in self._answers.items() if v[0] > mark or not _moving(k[1])
+                }
 
     def seed(self, device: str, path: str, answer: Json) -> None:
         """An answer read before the run began (the identity guard's ``cm/device``)."""
@@ -145,7 +166,7 @@ class ReadMemo:
              get: Callable[[], Json]) -> Json:  # fmt: skip
         key = self.key(device, path, params)
         with self._lock:
-            if not self._waits and key in self._answers:
+            if key in self._answers and not (self._waits and _moving(path)):
                 self.hits += 1
                 return copy.deepcopy(self._answers[key][1])
             self._generations.setdefault((device, area(path)), 0)
@@ -172,25 +193,45 @@ class ReadMemo:
 
     def begin_write(self, device: str, method: str, path: str, body: Json) -> _Pending:
         """Before a write is sent: forget what it could change (reads under way are not
-        kept); the answers it could bring up to date are set aside for :meth:`end_write`."""
+        kept); the answers it could bring up to date are set aside for :meth:`end_write`.
+        Writes to one part of a device under way together (creates sent at once) form one
+        group: their answers are applied when the last of them ends."""
         with self._lock:
+            part = (device, area(path))
+            group = self._groups.get(part)
             saved = self._forget_for(device, method, path, body)
-            mark = self._generations.get((device, area(path)), 0)
-            return _Pending(device, method, path, body, mark, saved)
+            if group is None:
+                group = _Group(saved, self._generations.get(part, 0))
+                self._groups[part] = group
+            else:
+                group.expected += 1  # this write's own bump
+            group.under_way += 1
+            return _Pending(device, method, path, body, group)
 
     def end_write(self, pending: _Pending, answer: Json, ok: bool) -> None:
-        """After the write: forget again what reads during it may have kept, and keep the
-        object the device answered with (when no other write came in between)."""
+        """After the write: forget again what reads during it may have kept; when the last
+        write of its group ends, keep the objects the device answered with — unless another
+        write to that part of the configuration came in between, or one of them failed."""
         with self._lock:
-            alone = (
-                self._generations.get((pending.device, area(pending.path)), 0) == pending.generation
-            )
+            part = (pending.device, area(pending.path))
+            group = pending.group
             self._forget_for(pending.device, pending.method, pending.path, pending.body)
-            if not alone or not ok:
+            group.expected += 1
+            group.under_way -= 1
+            group.answers.append((pending.method, pending.path, answer) if ok else None)
+            if group.under_way:
                 return
-            for (name, read_path, params), (_n, old) in pending.saved.items():
-                updated = _with_answer(old, read_path, dict(params), pending.method,
-                                       pending.path, answer)  # fmt: skip
+            del self._groups[part]
+            alone = self._generations.get(part, 0) == group.generation + group.expected
+            if not alone or None in group.answers:
+                return
+            for (name, read_path, params), (_n, old) in group.saved.items():
+                updated: Json = old
+                for method, path, written in group.answers:  # type: ignore[misc]
+                    updated = _with_answer(updated, read_path, dict(params), method, path,
+                                           written)  # fmt: skip
+                    if updated is None:
+                        break
                 if updated is not None:
                     self._keep((name, read_path, params), updated)
 
@@ -205,7 +246,7 @@ class ReadMemo:
             self._bump(None, None)
             self._answers.clear()
             return {}
-        changed = area(path)
+        changed = "cm" if method == "POST" and path in _CM_COMMANDS else area(path)
         everywhere = changed == "cm" or changed in self.shared_areas
         self._bump(None if everywhere else device, changed)
         kept: dict[Key, tuple[int, Json]] = {}
