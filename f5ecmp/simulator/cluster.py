@@ -151,12 +151,16 @@ class Cluster:
 
     def _build(self) -> None:
         users = {self.credentials[0]: self.credentials[1]}
+        built: dict[str, Device] = {}
         for index, spec in enumerate(self.specs, start=1):
             identity = Identity(spec.name, ipaddress.ip_address(spec.mgmt), self.version, index)
             device = Device(identity, self.clock, users, spec.port)
             device.listener = self._on_change
             device.tmsh = self._tmsh_runner(device)
-            self.devices[spec.name] = device
+            built[spec.name] = device
+        # One swap: a device's server thread asks for its device without the cluster's lock
+        # (is it up?) and must never find the cluster without it, even during a reset.
+        self.peers.replace(built)
         self.failover.recompute()
 
     def _tmsh_runner(self, device: Device) -> Callable[[str], str]:
@@ -167,7 +171,6 @@ class Cluster:
         """Every device back to its factory state; faults and timeline cleared."""
         with self.lock:
             self.timeline.clear()
-            self.peers.clear()
             self._compose()
             self._build()
 

@@ -66,6 +66,7 @@ class Peers:
             and peer.self_record().props.get("configsyncIp", "none") != "none"
         )
 
-    def clear(self) -> None:
-        self.devices.clear()
+    def replace(self, devices: dict[str, Device]) -> None:
+        """Every device anew (a reset), in one assignment: readers never see none."""
+        self.devices = devices
         self.down_since.clear()
