@@ -187,7 +187,8 @@ def _apply_locked(
         router = router_changes(context)
         if not options.yes:
             _confirmed(session, found, router, shown, planned, options.as_json)
-            context = session.context()  # after the operator's answer: everything read again
+            # after the operator's answer: everything read again, the login's reads too
+            context = session.context(reuse_login=False)
         tally = RetryTally(session.clients)
         display = progress_display(shown, {d.name: d.label for d in pb.devices}, tally)
         rollout = Rollout(

@@ -196,6 +196,7 @@ class Runner:
         read fails because an earlier step's changes are not applied yet is shown as
         pending on them."""
         results: list[StepResult] = []
+        self.context.memo.planning = True  # nothing is written: one look at the devices
         for step in self.steps:
             pending_before = any(self.context.changed.values())
             for device in step.devices(self.context.playbook):
@@ -219,8 +220,10 @@ class Runner:
     def apply(self) -> RunResult:
         """Run every step; a step starts as soon as the steps it comes after
         (:attr:`Step.after`) have finished on every device, so independent steps overlap
-        (``parallel`` of 1: one step at a time, in order). After a failure or a stop no step
-        starts; those under way finish their current change and report."""
+        (``parallel`` of 1: one step and one request at a time, the first ready step in the
+        guide's order next).
+        After a failure no step starts and those under way run to their end; after a stop
+        they stop before their next change."""
         run = RunResult()
         start = self.clock()
         outcomes: dict[str, list[StepResult]] = {}
@@ -250,9 +253,9 @@ class Runner:
                     else:
                         done.add(step.id)
         run.results = [r for step in self.steps for r in outcomes.get(step.id, [])]
-        if failures:
-            run.failed = min(failures, key=lambda r: r.number)
-            run.interrupted = run.failed.stopped
+        if failures:  # a real failure before a stop, then the first in the guide's order
+            run.failed = min(failures, key=lambda r: (r.stopped, r.number))
+            run.interrupted = any(r.stopped for r in failures)
         elif len(done) < len(self.steps):
             run.interrupted = True  # stopped between steps
         run.elapsed_s = self.clock() - start
@@ -272,6 +275,7 @@ class Runner:
         for index, step in enumerate(self.steps):
             if step.id in started:
                 continue
+            # (a step it follows that this run does not include: nothing to wait for)
             after = ids[:index] if step.after is None else [i for i in step.after if i in ids]
             if all(i in done for i in after):
                 ready.append(step)
@@ -311,6 +315,7 @@ class Runner:
             self._attempt(step, device, result.changes, first=result.attempts == 1)
 
         def before_retry(state: RetryCallState) -> None:
+            self.context.memo.forget()  # a re-run reads the devices again, not the memory
             self._emit(StepRetried(step.id, device.name, result.attempts, str(failure(state))))
 
         def sleep(seconds: float) -> None:
@@ -352,7 +357,10 @@ class Runner:
                 (c.action, c.method, c.path, c.device or device.name) for c in changes
             ]
             self.guard(step.id, device.name, requests, first)
-        for batch in batches(changes, creates=step.creates_together):
+        serial = self.parallel is not None and self.parallel <= 1
+        for batch in (
+            [[c] for c in changes] if serial else batches(changes, creates=step.creates_together)
+        ):
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {batch[0].summary}")
             if len(batch) > 1:
@@ -447,7 +455,7 @@ class Runner:
         self._emit(Waiting(step, device, update))
 
 
-MAX_TOGETHER = 8  # creates sent at once to one device, at most
+MAX_TOGETHER = 4  # creates sent at once to one device, at most
 
 
 def _create(change: Change) -> bool:

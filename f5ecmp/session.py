@@ -68,9 +68,14 @@ class Session:
     # (a dead unit being replaced): name → why. Those reached are among ``clients``.
     leaving_unreachable: dict[str, str] = field(default_factory=dict)
 
-    def context(self, waiter: Waiter | None = None) -> Context:
-        """A step context for this session, with what the identity guard already read."""
-        prefetched = {(n, DEVICE_COLLECTION): info.devices for n, info in self.devices.items()}
+    def context(self, waiter: Waiter | None = None, *, reuse_login: bool = True) -> Context:
+        """A step context for this session, with what the identity guard already read at
+        login (``reuse_login``; not after a pause, such as the operator's answer)."""
+        prefetched = (
+            {(n, DEVICE_COLLECTION): info.devices for n, info in self.devices.items()}
+            if reuse_login
+            else {}
+        )
         return Context(
             self.playbook, self.clients, self.credentials, waiter=waiter or Waiter(),
             prefetched=prefetched,

@@ -269,3 +269,58 @@ def test_creates_sent_together_bring_the_collection_read_up_to_date_when_the_las
                             "fullPath": "/Common/y"}, True)  # fmt: skip
     dev["a"].get(VLANS)
     assert len(gets(dev["a"])) == 3
+
+
+def test_fresh_reads_go_to_the_devices_from_every_thread() -> None:
+    memo, dev = pair()
+    dev["a"].get(NTP)
+    with memo.fresh():
+        worker = threading.Thread(target=lambda: dev["a"].get(NTP))
+        worker.start()
+        worker.join()
+    dev["a"].get(NTP)  # the fresh answer is kept
+    assert gets(dev["a"]) == [NTP, NTP]
+
+
+def test_a_delete_by_an_escaped_name_leaves_the_collection_without_it() -> None:
+    _memo, dev = pair()
+    inner = dev["a"].inner
+    assert isinstance(inner, FakeDevice)
+    inner.state[VLANS] = {"kind": "tm:net:vlan:vlancollectionstate",
+                          "items": [{"name": "s%1", "fullPath": "/Common/s%1"},
+                                    {"name": "plain", "fullPath": "plain"}]}  # fmt: skip
+    dev["a"].get(VLANS)
+    dev["a"].request("DELETE", f"{VLANS}/~Common~s%251")
+    dev["a"].request("DELETE", f"{VLANS}/plain")
+    assert dev["a"].get(VLANS)["items"] == [] and gets(dev["a"]) == [VLANS]
+
+
+def test_write_helpers_that_would_bypass_the_memory_are_refused() -> None:
+    _memo, dev = pair()
+    with pytest.raises(AttributeError, match="request"):
+        dev["a"].patch  # noqa: B018
+
+
+def test_a_step_run_again_reads_the_devices_again() -> None:
+    """A step not converged on its first read is run again from a read of the devices, not
+    from the run's memory (the devices were still settling)."""
+    from f5ecmp.playbook import load_playbook
+    from f5ecmp.runner import Runner
+    from f5ecmp.steps.base import Context, Step
+    from tests.conftest import SEED
+
+    pb = load_playbook(SEED)
+    first = pb.authority.name
+    device = FakeDevice(first, {NTP: {"kind": "tm:sys:ntp:ntpstate", "servers": []}})
+    answers = iter([[], ["10.0.0.1"]])
+    device.during_get = lambda: device.state[NTP].update(servers=next(answers, ["10.0.0.1"]))
+
+    def check(_ctx: Context, _dev: Any, facts: Any) -> list[str]:
+        return [] if facts["servers"] else ["no servers yet"]
+
+    step = Step(1, "probe", "a step that converges by itself", "first",
+                lambda ctx, d: ctx.read(d, NTP), lambda _f, _t: [], check=check)  # fmt: skip
+    ctx = Context(pb, {first: device})
+    run = Runner(ctx, steps=(step,), step_retries=2, sleep=lambda _s: None).apply()
+    assert run.ok and run.results[0].attempts == 2
+    assert device.gets == [NTP, NTP]

@@ -24,8 +24,9 @@ client so that steps read through it without knowing:
   the memory and refresh it, and when it ends such answers read before it are forgotten.
 - A read that was under way while a write happened is not kept (generation counter).
 
-The memory lives for one run of ``plan``/``apply``; nothing is kept on disk, and the final
-check of a run that wrote reads what the writes changed from the devices again.
+The memory lives for one run of ``plan``/``apply``; nothing is kept on disk. A step run again
+after it did not converge forgets it all, and what decides the final config sync and the
+final check of the guide's result are read from the devices (:meth:`ReadMemo.fresh`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from f5ecmp.bigip.api import DeviceApi, Json
 
@@ -118,6 +120,7 @@ class ReadMemo:
 
     # Areas whose writes reach every device (a group that syncs automatically).
     shared_areas: frozenset[str] = frozenset()
+    planning: bool = False  # the run only reads (a plan): see fresh()
     _answers: dict[Key, tuple[int, Json]] = field(default_factory=dict)
     # A read is kept only if no write that could change it began or ended while it was under
     # way: a generation per device and area, and one for status answers (any write changes
@@ -126,6 +129,7 @@ class ReadMemo:
     _status_generation: int = 0
     _sequence: int = 0  # answers are numbered as they are kept
     _waits: int = 0  # waits under way
+    _fresh: int = 0  # fresh reads under way (everything read from the devices)
     _groups: dict[tuple[str, str], _Group] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
@@ -133,6 +137,20 @@ class ReadMemo:
     @staticmethod
     def key(device: str, path: str, params: Mapping[str, str] | None) -> Key:
         return device, path, tuple(sorted((params or {}).items()))
+
+    @contextlib.contextmanager
+    def fresh(self) -> Iterator[None]:
+        """Reads inside — from any thread — go to the devices (and refresh the memory): what
+        decides a config sync and the final check of the guide's result are read from the
+        devices, never remembered. Not while ``planning``: a plan writes nothing, so all it
+        reads is one look at the devices already."""
+        with self._lock:
+            self._fresh += 0 if self.planning else 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._fresh -= 0 if self.planning else 1
 
     @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
@@ -156,7 +174,8 @@ class ReadMemo:
     def seed(self, device: str, path: str, answer: Json) -> None:
         """An answer read before the run began (the identity guard's ``cm/device``)."""
         with self._lock:
-            self._keep(self.key(device, path, None), answer)
+            self._generations.setdefault((device, area(path)), 0)
+            self._keep(self.key(device, path, None), copy.deepcopy(answer))
 
     def _keep(self, key: Key, answer: Json) -> None:
         self._sequence += 1
@@ -166,7 +185,7 @@ class ReadMemo:
              get: Callable[[], Json]) -> Json:  # fmt: skip
         key = self.key(device, path, params)
         with self._lock:
-            if key in self._answers and not (self._waits and _moving(path)):
+            if key in self._answers and not self._fresh and not (self._waits and _moving(path)):
                 self.hits += 1
                 return copy.deepcopy(self._answers[key][1])
             self._generations.setdefault((device, area(path)), 0)
@@ -280,9 +299,11 @@ def _with_answer(
     if method == "DELETE":
         if not collection or read_path != _parent(path):
             return None
-        gone = path.rsplit("/", 1)[-1].replace("~", "/")
+        gone = unquote(path.rsplit("/", 1)[-1]).replace("~", "/")
         out = copy.deepcopy(old)
-        out["items"] = [i for i in old.get("items", []) if i.get("fullPath") != gone]
+        out["items"] = [
+            i for i in old.get("items", []) if gone not in (i.get("fullPath"), i.get("name"))
+        ]
         return out
     if not isinstance(answer, dict) or (params.get(_EXPAND) == "true" and _unexpanded(answer)):
         return None
@@ -316,6 +337,8 @@ class MemoApi:
         self.name = getattr(self.inner, "name", self.device)
 
     def __getattr__(self, attr: str) -> Any:
+        if attr in ("post", "patch", "put", "delete"):  # writes go through request()
+            raise AttributeError(f"{attr}: write through request(), which the memory sees")
         return getattr(self.inner, attr)
 
     def get(self, path: str, params: Mapping[str, str] | None = None) -> Json:

@@ -77,3 +77,20 @@ STEPS: tuple[AnyStep, ...] = tuple(
 )  # decommission and sync: after every step before them
 STEP_IDS = tuple(step.id for step in STEPS)
 assert [s.number for s in STEPS] == list(range(1, len(STEPS) + 1))
+
+
+def _acyclic() -> bool:
+    """Every step can start: what it follows is known and, in turn, can start."""
+    started: set[str] = set()
+    while len(started) < len(STEPS):
+        ready = [
+            s.id for i, s in enumerate(STEPS) if s.id not in started
+            and set(STEP_IDS[:i] if s.after is None else s.after) <= started
+        ]  # fmt: skip
+        if not ready:
+            return False
+        started.update(ready)
+    return True
+
+
+assert _acyclic()

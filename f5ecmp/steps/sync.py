@@ -13,7 +13,8 @@ group goes to the next device of its HA order, its home) instead of waiting out 
 auto-failback time; the command is sent only if auto failback has not done it by then. A
 group that already carried traffic is never moved: the final check waits for auto failback.
 
-Converged — the guide's result, read from every device directly: the group In Sync and every
+Converged — the guide's result, read from every device directly (never from the run's read
+memory; so is the sync status that decides the sync): the group In Sync and every
 device ACTIVE, every floating self IP on every device in its device's traffic group, the
 virtual address spanning with ARP off everywhere, and each traffic group active on the first
 device of its HA order (waiting, within the deadline, for auto failback to bring it home).
@@ -74,8 +75,9 @@ def read(ctx: Context, device: Device) -> Facts:
     anything = (ctx.unsaved or any(ctx.changed.values())) and not any(
         c.path == SAVE_PATH for c in here
     )
-    seen = read_sync_status(ctx.clients, [d.name for d in pb.devices])
-    return Facts(seen, synced, anything, _to_place(ctx, device))
+    with ctx.memo.fresh():  # what decides the sync is read from the devices, not remembered
+        seen = read_sync_status(ctx.clients, [d.name for d in pb.devices])
+        return Facts(seen, synced, anything, _to_place(ctx, device))
 
 
 def _to_place(ctx: Context, authority: Device) -> tuple[tuple[str, str], ...]:
@@ -111,7 +113,9 @@ def still_needed(ctx: Context, authority: Device, change: Change) -> bool:
     """Place a group only while it is still on the device the command goes to: auto
     failback may have brought it home already (the command would then move it away)."""
     group = str((change.body or {}).get("traffic-group"))
-    states = traffic_group_states(ctx.client(authority).get(TG_STATS_PATH)).get(group, {})
+    with ctx.memo.fresh():
+        answer = ctx.client(authority).get(TG_STATS_PATH)
+    states = traffic_group_states(answer).get(group, {})
     return [d for d, s in states.items() if s == "active"] == [change.device]
 
 
@@ -148,7 +152,8 @@ def check(ctx: Context, _device: Device, facts: Facts) -> list[str]:
     traffic group yet reports STANDBY until auto failback brings its group home, so the
     devices are read again after the wait."""
     pb = ctx.playbook
-    state = read_cluster(pb, ctx.clients, sync=facts.seen, with_version=False)
+    with ctx.memo.fresh():  # the guide's result, read from every device now
+        state = read_cluster(pb, ctx.clients, sync=facts.seen, with_version=False)
     if not state.placement_problems or any(
         (d.reachable and (d.sync != "In Sync" or d.floating_problems)) or not d.reachable
         for d in state.devices
@@ -165,7 +170,8 @@ def check(ctx: Context, _device: Device, facts: Facts) -> list[str]:
         ctx.waiter.until(
             "each traffic group to be active on its own device (auto failback)", placed
         )
-    return read_cluster(pb, ctx.clients, with_version=False).problems
+    with ctx.memo.fresh():
+        return read_cluster(pb, ctx.clients, with_version=False).problems
 
 
 STEP = Step(

@@ -104,6 +104,7 @@ def test_a_device_down_in_any_step_is_resumed_to_the_same_end_state(
     assert failed.failed.step == step or failed.failed.step not in (
         follows(step) | {s.id for s in STEPS if step in follows(s.id)}
     ), failed.failed
+    assert failed.failed.device in (name, lost)
     rig.sim.set_down(lost, False)
     resumed = rig.apply(resume=True)
     assert resumed.ok, (resumed.failed, resumed.verification)
@@ -121,6 +122,23 @@ def test_a_device_down_in_any_step_is_resumed_to_the_same_end_state(
     selfs = [s["name"] for s in items(rig.get(NAMES[0], "/mgmt/tm/net/self"))]
     assert len(selfs) == len(set(selfs)) == 9
     assert all(not r.changes for r in rig.plan())
+
+
+def test_the_sync_and_the_final_check_read_the_devices_not_the_runs_memory(rig: Rig) -> None:
+    """A peer changed behind the run's back after the steps read it is seen: the sync step
+    reads every sync status from the devices and refuses to overwrite that peer."""
+    assert rig.apply().ok
+
+    def change_b(event: Event) -> None:
+        if isinstance(event, StepStarted) and event.step == "sync":
+            rig.session.clients[NAMES[1]].patch(
+                "/mgmt/tm/net/self/~Common~float_ext_self_bigip-b",
+                {"trafficGroup": "/Common/traffic-group-1"},
+            )
+
+    again = rig.apply(on_event=change_b)
+    assert again.failed is not None and again.failed.step == "sync", again.results
+    assert NAMES[1] in (again.failed.error or "")
 
 
 def test_a_failing_write_is_retried_and_counted(rig: Rig) -> None:

@@ -102,56 +102,58 @@ def assert_plan_is_what_apply_sends(served: Served) -> int:
             and "/authz/tokens" not in e["path"]
             and "/authn/login" not in e["path"]
         ]
-        for name in NAMES:
-            assert_sent_in_planned_order(planned, [s for s in sent if s[0] == name], name)
+        assert_sent_in_planned_order(planned, sent)
         assert NAMES[0] in {s[0] for s in sent}
     again = served.run("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     return int(planned["requests"])
 
 
-def assert_sent_in_planned_order(
-    planned: dict[str, Any], sent: list[tuple[str, str, str]], device: str
-) -> None:
-    """Each write on ``device`` belongs to the first step, in the guide's order, that planned
-    it and has not had it yet; then: nothing sent unplanned or planned unsent, each step's
-    writes in its planned order (a run of creates as a set), and a step's writes after those
-    of every step it follows."""
-    expected: dict[str, list[tuple[str, str, str, str]]] = {}
+def assert_sent_in_planned_order(planned: dict[str, Any], sent: list[tuple[str, str, str]]) -> None:
+    """Each write belongs to the first step, in the guide's order, that planned it for its
+    device and has not had it yet; then: nothing sent unplanned or planned unsent, each
+    step's writes on a device in its planned order (a run of creates of a step that sends
+    them together as a set), and every write of a step after every write, on any device, of
+    the steps it follows."""
+    together = {s.id for s in STEPS if s.creates_together}
+    expected: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
     for step in planned["steps"]:
         for c in step["changes"]:
-            if (c.get("device") or step["device"]) == device:
-                row = (device, c["method"], c["path"], c["action"])
-                expected.setdefault(step["step"], []).append(row)
-    where: dict[str, list[int]] = {step: [] for step in expected}
+            device = c.get("device") or step["device"]
+            row = (device, c["method"], c["path"], c["action"])
+            expected.setdefault((step["step"], device), []).append(row)
+    where: dict[tuple[str, str], list[int]] = {key: [] for key in expected}
     claimed: set[int] = set()
-    for step, rows in expected.items():
+    for key, rows in expected.items():
         for row in rows:
             index = next(
                 i for i, s in enumerate(sent) if i not in claimed and s == row[:3]
             )  # StopIteration: planned but never sent
             claimed.add(index)
-            where[step].append(index)
-    assert len(claimed) == len(sent), f"{device}: sent but not planned"
-    for step, rows in expected.items():
-        got = [sent[i] for i in sorted(where[step])]
-        assert sorted(got) == sorted(r[:3] for r in rows), (device, step)
-        blocks: list[list[tuple[str, str, str]]] = []  # a run of creates is one block
+            where[key].append(index)
+    assert len(claimed) == len(sent), "sent but not planned"
+    for (step, device), rows in expected.items():
+        got = [sent[i] for i in sorted(where[(step, device)])]
+        blocks: list[list[tuple[str, str, str, str]]] = []
         for row in rows:
-            if blocks and row[3] == "create" and blocks[-1][-1][3:] == ("create",):
+            joins = blocks and step in together and row[3] == "create"
+            if joins and blocks[-1][-1][3] == "create":
                 blocks[-1].append(row)
             else:
                 blocks.append([row])
         at = 0
         for block in blocks:
-            assert sorted(got[at : at + len(block)]) == sorted(r[:3] for r in block), step
+            assert sorted(got[at : at + len(block)]) == sorted(r[:3] for r in block), (step, device)
             at += len(block)
+    by_step: dict[str, list[int]] = {}
+    for (step, _device), indexes in where.items():
+        by_step.setdefault(step, []).extend(indexes)
     ids = [s.id for s in STEPS]
     for step in STEPS:
         follows = ids[: ids.index(step.id)] if step.after is None else step.after
         for before in follows:
-            if where.get(step.id) and where.get(before):
-                assert max(where[before]) < min(where[step.id]), (device, before, step.id)
+            if by_step.get(step.id) and by_step.get(before):
+                assert max(by_step[before]) < min(by_step[step.id]), (before, step.id)
 
 
 def test_a_fresh_clusters_plan_counts_the_writes_apply_makes(served: Served) -> None:
