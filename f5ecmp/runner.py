@@ -455,7 +455,7 @@ class Runner:
         self._emit(Waiting(step, device, update))
 
 
-MAX_TOGETHER = 4  # creates sent at once to one device, at most
+MAX_TOGETHER = 8  # creates sent at once to one device, at most
 
 
 def _create(change: Change) -> bool:
