@@ -306,3 +306,21 @@ def software(version: str, build: str) -> dict[str, dict[str, Props]]:
             }
         },
     }
+
+
+def monitor_defaults(monitor_type: str) -> dict[str, Any]:
+    """A health monitor's settings before any are given: what every type shares, and the
+    HTTP/HTTPS/TCP ones' send string and flags (built-in monitors and new ones alike)."""
+    props: dict[str, Any] = {
+        "destination": "*:*",
+        "interval": 5,
+        "manualResume": "disabled",
+        "timeUntilUp": 0,
+        "timeout": 16,
+        "upInterval": 0,
+    }
+    if monitor_type in ("http", "https", "tcp"):
+        props.update({"reverse": "disabled", "transparent": "disabled"})
+    if monitor_type in ("http", "https"):
+        props["send"] = "GET /\\r\\n"
+    return props

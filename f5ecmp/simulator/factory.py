@@ -207,18 +207,7 @@ def monitors() -> list[Obj]:
     out = []
     for kind, found in catalogue.MONITORS.items():
         for i, name in enumerate(found):
-            props: dict[str, Any] = {
-                "destination": "*:*",
-                "interval": 5,
-                "manualResume": "disabled",
-                "timeUntilUp": 0,
-                "timeout": 16,
-                "upInterval": 0,
-            }
-            if kind in ("http", "https", "tcp"):
-                props.update({"reverse": "disabled", "transparent": "disabled"})
-            if kind in ("http", "https"):
-                props["send"] = "GET /\\r\\n"
+            props = catalogue.monitor_defaults(kind)
             if i:
                 props["defaultsFrom"] = f"/Common/{found[0]}"
             out.append(Obj(f"ltm/monitor/{kind}", f"/Common/{name}", props))

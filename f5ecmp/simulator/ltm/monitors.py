@@ -50,19 +50,7 @@ class MonitorRules(Rules):
         self.monitor_type = monitor_type
 
     def defaults(self, dev: Device, full_path: str) -> dict[str, Any]:
-        props: dict[str, Any] = {
-            "destination": "*:*",
-            "interval": 5,
-            "manualResume": "disabled",
-            "timeUntilUp": 0,
-            "timeout": 16,
-            "upInterval": 0,
-        }
-        if self.monitor_type in ("http", "https", "tcp"):
-            props.update({"reverse": "disabled", "transparent": "disabled"})
-        if self.monitor_type in ("http", "https"):
-            props["send"] = "GET /\\r\\n"
-        return props
+        return catalogue.monitor_defaults(self.monitor_type)
 
     def coerce(self, key: str, value: Any) -> Any:
         if key == "defaultsFrom":
