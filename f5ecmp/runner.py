@@ -268,8 +268,8 @@ class Runner:
         return run
 
     def _ready(self, started: set[str], done: set[str], *, busy: bool) -> list[AnyStep]:
-        """Steps not started whose predecessors are all done (one at a time when ``busy``
-        and not overlapping)."""
+        """Steps not started whose predecessors are all done (serial: the first of them, and
+        none while a step is ``busy``)."""
         ids = [s.id for s in self.steps]
         ready = []
         for index, step in enumerate(self.steps):
@@ -279,9 +279,14 @@ class Runner:
             after = ids[:index] if step.after is None else [i for i in step.after if i in ids]
             if all(i in done for i in after):
                 ready.append(step)
-        if self.parallel is not None and self.parallel <= 1:
+        if self.serial:
             return [] if busy else ready[:1]
         return ready
+
+    @property
+    def serial(self) -> bool:
+        """``parallel`` of 1: one step and one request at a time."""
+        return self.parallel is not None and self.parallel <= 1
 
     def _note_changes(self, step: AnyStep, changes: list[Change]) -> None:
         if not changes:
@@ -357,9 +362,10 @@ class Runner:
                 (c.action, c.method, c.path, c.device or device.name) for c in changes
             ]
             self.guard(step.id, device.name, requests, first)
-        serial = self.parallel is not None and self.parallel <= 1
         for batch in (
-            [[c] for c in changes] if serial else batches(changes, creates=step.creates_together)
+            [[c] for c in changes]
+            if self.serial
+            else batches(changes, creates=step.creates_together)
         ):
             if self.stop.is_set():
                 raise Interrupted(f"stopped before: {batch[0].summary}")
@@ -399,11 +405,12 @@ class Runner:
         with ThreadPoolExecutor(max_workers=min(len(batch), MAX_TOGETHER),
                                 thread_name_prefix=f"send-{step.id}") as pool:  # fmt: skip
             futures = [pool.submit(self._send, step, device, change) for change in batch]
-        failures = [f.exception() for f in futures if f.exception() is not None]
-        applied.extend(c for c, f in zip(batch, futures, strict=True)
-                       if f.exception() is None and f.result())  # fmt: skip
-        if failures:
-            raise failures[0]  # type: ignore[misc]
+        errors = [f.exception() for f in futures]
+        applied.extend(c for c, f, e in zip(batch, futures, errors, strict=True)
+                       if e is None and f.result())  # fmt: skip
+        first = next((e for e in errors if e is not None), None)
+        if first is not None:
+            raise first
 
     def _send(self, step: AnyStep, device: Device, change: Change) -> bool:
         """Send one change; False when a create found its object already there (409) and

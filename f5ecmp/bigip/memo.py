@@ -69,7 +69,7 @@ def area(path: str) -> str:
 
 def is_status(path: str) -> bool:
     """What the devices report rather than hold: it changes after any write."""
-    return path.endswith(("/stats", "-status")) or "/stats?" in path
+    return path.endswith(("/stats", "-status"))
 
 
 def _moving(path: str) -> bool:
